@@ -1,0 +1,51 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Logger } from 'pino';
+import authPlugin from './plugins/auth.js';
+import databasePlugin from './plugins/database.js';
+import openapiPlugin from './plugins/openapi.js';
+import problemDetails from './plugins/problem-details.js';
+import apiKeyRoutes from './routes/api-keys/index.js';
+import healthRoutes from './routes/health/index.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'KLAXON_BODY_LIMIT'>;
+  db: Db;
+  /** The process logger (see createLogger); without one the app logs nothing. */
+  log?: Logger;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Builds the HTTP app: plugins, then routes. Never listens; the server and the tests both call it. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.log ? { loggerInstance: deps.log as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: deps.config.KLAXON_BODY_LIMIT,
+    // A caller's request id is kept when it looks like one, so logs join up across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 512 },
+  });
+  // Bodies are validated exactly (no type coercion); params and query strings are converted.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(problemDetails);
+  await app.register(databasePlugin, { db: deps.db });
+  await app.register(authPlugin);
+  await app.register(openapiPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(apiKeyRoutes);
+  return app;
+}

@@ -1,0 +1,68 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * Every environment variable Klaxon reads, with its default. This module is the
+ * only reader of process.env; the README's configuration table mirrors it.
+ */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 for all)' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PostgreSQL' }),
+  ),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
+  KLAXON_DATA_DIR: Type.String({ minLength: 1, default: './.klaxon', description: 'Embedded PostgreSQL data' }),
+  KLAXON_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329, description: 'Embedded PostgreSQL port' }),
+  KLAXON_BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Max request body bytes' }),
+  KLAXON_ADMIN_KEY: Type.Optional(
+    Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$', description: 'Ensures an admin API key with this secret' }),
+  ),
+  KLAXON_MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Run migrations when the server starts' }),
+  KLAXON_WORKER_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Job runner concurrency; 0 disables the runner' }),
+  KLAXON_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'Grace period on SIGTERM' }),
+  KLAXON_REVOKED_KEY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days revoked API keys are kept' }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads, converts and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const picked: Record<string, string> = {};
+  for (const name of known) {
+    const value = env[name];
+    // An empty variable means "not set", as in most shells' `FOO= cmd`.
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
+  const problems = [...Value.Errors(ConfigSchema, converted)]
+    .filter((e) => e.keyword !== 'anyOf' || !e.instancePath) // keep one line per variable
+    .map((e) => {
+      const name = e.instancePath.replace(/^\//, '');
+      const raw = name === 'KLAXON_ADMIN_KEY' ? '<redacted>' : JSON.stringify(picked[name]);
+      return `${name}=${raw}: ${e.message}`;
+    });
+  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  return converted as Config;
+}
+
+function dedupe(lines: string[]): string[] {
+  const byVar = new Map<string, string>();
+  for (const line of lines) {
+    const name = line.slice(0, line.indexOf('='));
+    if (!byVar.has(name)) byVar.set(name, line);
+  }
+  return [...byVar.values()];
+}

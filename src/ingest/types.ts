@@ -1,0 +1,75 @@
+/**
+ * The contract between source adapters and the incident engine.
+ *
+ * An adapter is a pure function: it decodes one webhook body from one kind of
+ * sender into normalized alerts. No database, no clock reads (the receive time
+ * is passed in), no I/O — so each adapter is tested on recorded payloads.
+ */
+
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+
+export type AlertStatus = 'firing' | 'resolved';
+
+/** A severity and the human-readable reason it was chosen ("alertmanager label severity=critical"). */
+export interface SeverityDecision {
+  severity: Severity;
+  reason: string;
+}
+
+export interface NormalizedAlert {
+  /** Stable identity of this alert within its integration (see each adapter's doc for the format). */
+  identity: string;
+  /** The source's natural group key: alerts with the same key share one open incident. */
+  groupKey: string;
+  status: AlertStatus;
+  /** One-line human summary, used as the incident title when this alert opens one. */
+  title: string;
+  /** Flat string labels/tags: matched by severity rules, silences and grouping labels. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** When the source says the alert started; null when it does not say. */
+  startsAt: Date | null;
+  /** When the source says it ended; null means "not ended" (Alertmanager's zero time included). */
+  endsAt: Date | null;
+  /** The source's default severity mapping (per-integration rules may override later). */
+  severity: SeverityDecision;
+  /** The affected service when the payload names one. */
+  service?: string;
+  /** A link back to the source (generatorURL, monitor link, …) when there is one. */
+  url?: string;
+}
+
+export interface AdapterResult {
+  alerts: NormalizedAlert[];
+  /** Alerts the sender left out of this delivery (Alertmanager `truncatedAlerts`); 0 otherwise. */
+  truncatedAlerts: number;
+  /** Set when the body is valid but carries no alert on purpose (e.g. Uptime Kuma's "Test" button). */
+  note?: string;
+}
+
+/** What an adapter receives besides the parsed body. */
+export interface AdapterContext {
+  /** Time the delivery was received; used where the payload carries no timestamp. */
+  receivedAt: Date;
+  /** The raw request body as text (for bodies that are not JSON, e.g. some Gatus templates). */
+  rawBody: string;
+}
+
+export type Adapter = (body: unknown, ctx: AdapterContext) => AdapterResult;
+
+export interface PayloadIssue {
+  /** JSON Pointer into the body, e.g. "/alerts/0/labels". "" for the whole body. */
+  path: string;
+  message: string;
+}
+
+/** Thrown by an adapter when the body cannot be understood; rendered as a 400/422 problem. */
+export class PayloadError extends Error {
+  readonly issues: PayloadIssue[];
+  constructor(issues: PayloadIssue[]) {
+    super(issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; '));
+    this.name = 'PayloadError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,45 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { ProblemSchema } from '../schemas/problem.js';
+import { ApiKeySchema } from '../schemas/api-keys.js';
+
+export const API_VERSION = '0.1.0';
+
+/** Shared schemas: registered once, referenced by $id, emitted as #/components/schemas. */
+export const sharedSchemas = [ProblemSchema, ApiKeySchema];
+
+export default fp(
+  async (app) => {
+    for (const schema of sharedSchemas) app.addSchema(schema);
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Klaxon API',
+          version: API_VERSION,
+          description:
+            'Alert ingestion and incident management. Errors are RFC 9457 application/problem+json. ' +
+            'Authenticate with `Authorization: Bearer <key>`.',
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
+        tags: [
+          { name: 'health', description: 'Liveness and readiness probes' },
+          { name: 'api-keys', description: 'API keys and their roles (admin)' },
+        ],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (klx_…)' },
+          },
+        },
+      },
+      refResolver: {
+        // Components keep the $id they were registered with (Problem, ApiKey, …).
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

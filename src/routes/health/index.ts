@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { migrationsCurrent } from '../../db/migrator.js';
+import { Errors } from '../../errors.js';
+import { problemResponses } from '../../schemas/problem.js';
+
+const StatusSchema = Type.Object({ status: Type.String() });
+
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process is up',
+        response: { 200: StatusSchema },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the database is reachable and migrations are current',
+        response: { 200: StatusSchema, ...problemResponses(503) },
+      },
+    },
+    async () => {
+      try {
+        await sql`select 1`.execute(app.db);
+      } catch {
+        throw Errors.unavailable('The database is not reachable');
+      }
+      if (!(await migrationsCurrent(app.db))) throw Errors.unavailable('Database migrations are not current');
+      return { status: 'ready' };
+    },
+  );
+};
+
+export default healthRoutes;

@@ -1,0 +1,50 @@
+import { Type, type Static } from 'typebox';
+
+export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('responder'), Type.Literal('admin')], {
+  description: 'viewer reads; responder also changes incidents; admin also manages keys and integrations',
+});
+export type Role = Static<typeof RoleSchema>;
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    role: RoleSchema,
+    prefix: Type.String({ description: 'First characters of the key, to recognise it' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'ApiKey', title: 'ApiKey' },
+);
+export type ApiKey = Static<typeof ApiKeySchema>;
+
+export const CreateApiKeyBodySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$' }),
+    role: RoleSchema,
+  },
+  { additionalProperties: false },
+);
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBodySchema>;
+
+export const CreatedApiKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    role: RoleSchema,
+    prefix: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    key: Type.String({ description: 'The secret. Shown only in this response; store it now.' }),
+  },
+  { title: 'CreatedApiKey' },
+);
+
+export const ApiKeyListSchema = Type.Object({ items: Type.Array(Type.Ref('ApiKey')) });
+
+export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const ListApiKeysQuerySchema = Type.Object(
+  { includeRevoked: Type.Boolean({ default: false, description: 'Also list revoked keys' }) },
+  { additionalProperties: false },
+);
