@@ -39,30 +39,32 @@ export class ConfigError extends Error {
 
 /** Reads, converts and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.keys(ConfigSchema.properties);
-  const picked: Record<string, string> = {};
-  for (const name of known) {
-    const value = env[name];
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
+    const raw = env[name];
     // An empty variable means "not set", as in most shells' `FOO= cmd`.
-    if (value !== undefined && value !== '') picked[name] = value;
+    if (raw === undefined || raw === '') {
+      if ('default' in schema) out[name] = schema.default;
+      continue;
+    }
+    const value = Value.Convert(schema, raw);
+    if (Value.Check(schema, value)) {
+      out[name] = value;
+      continue;
+    }
+    const shown = name === 'KLAXON_ADMIN_KEY' ? '<redacted>' : JSON.stringify(raw);
+    problems.push(`${name}=${shown}: ${explain(schema)}`);
   }
-  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
-  const problems = [...Value.Errors(ConfigSchema, converted)]
-    .filter((e) => e.keyword !== 'anyOf' || !e.instancePath) // keep one line per variable
-    .map((e) => {
-      const name = e.instancePath.replace(/^\//, '');
-      const raw = name === 'KLAXON_ADMIN_KEY' ? '<redacted>' : JSON.stringify(picked[name]);
-      return `${name}=${raw}: ${e.message}`;
-    });
-  if (problems.length > 0) throw new ConfigError(dedupe(problems));
-  return converted as Config;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
 }
 
-function dedupe(lines: string[]): string[] {
-  const byVar = new Map<string, string>();
-  for (const line of lines) {
-    const name = line.slice(0, line.indexOf('='));
-    if (!byVar.has(name)) byVar.set(name, line);
-  }
-  return [...byVar.values()];
+/** A readable expectation for a variable's schema ("an integer from 0 to 65535"). */
+function explain(schema: Record<string, any>): string {
+  if (schema.anyOf) return `must be one of ${schema.anyOf.map((s: { const: string }) => s.const).join(', ')}`;
+  if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
+  if (schema.type === 'boolean') return 'must be true or false';
+  if (schema.pattern) return `must match ${schema.pattern}${schema.minLength ? ` and be at least ${schema.minLength} characters` : ''}`;
+  return `must be a string of at least ${schema.minLength ?? 0} characters`;
 }

@@ -44,6 +44,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const bins = await loadBinaries();
   const runAs = await postgresUser();
   await fs.mkdir(base, { recursive: true, mode: 0o755 });
+  // As root the server runs as `postgres`, which must be able to pass through our folder.
+  if (runAs.uid !== undefined) await fs.chmod(base, 0o711);
   const password = await ensurePassword(path.join(base, 'pg-password'));
 
   if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
@@ -140,7 +142,10 @@ async function initCluster(bins: Binaries, pgdata: string, password: string, run
     await run(bins.initdb, [
       `--pgdata=${pgdata}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`,
       '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale',
-    ], { ...runAs, env: { ...process.env, LC_ALL: 'C' } });
+    ], { ...runAs, env: { ...process.env, LC_ALL: 'C' } }).catch((err: { stderr?: string }) => {
+      const hint = runAs.uid !== undefined ? ' (as root, PostgreSQL runs as user "postgres", which must be able to reach this folder)' : '';
+      throw new Error(`initdb failed in ${pgdata}${hint}: ${err.stderr?.trim() ?? String(err)}`);
+    });
   } finally {
     await fs.rm(pwfile, { force: true });
   }
@@ -160,7 +165,7 @@ function readPid(file: string): number | undefined {
 }
 
 function processAlive(pid: number | undefined): boolean {
-  if (pid === undefined || pid === process.pid) return false;
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -45,6 +45,6 @@ export const ApiKeyListSchema = Type.Object({ items: Type.Array(Type.Ref('ApiKey
 export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const ListApiKeysQuerySchema = Type.Object(
-  { includeRevoked: Type.Boolean({ default: false, description: 'Also list revoked keys' }) },
+  { includeRevoked: Type.Optional(Type.Boolean({ default: false, description: 'Also list revoked keys' })) },
   { additionalProperties: false },
 );

@@ -43,7 +43,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ApiKeyListSchema, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await listApiKeys(app.db, request.query.includeRevoked) }),
+    async (request) => ({ items: await listApiKeys(app.db, request.query.includeRevoked ?? false) }),
   );
 
   app.delete(

@@ -1,0 +1,64 @@
+import t from 'tap';
+import { sql } from 'kysely';
+import { runOnce } from 'graphile-worker';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { enqueue } from '../../src/jobs/queue.js';
+import { buildTaskList, startJobRunner, workerLogger } from '../../src/jobs/runner.js';
+import { createLogger } from '../../src/logger.js';
+import { openTestDatabase } from '../helper.js';
+
+const log = createLogger('silent');
+const settings = { revokedKeyRetentionDays: 30 };
+
+async function oldRevokedKey(db: Parameters<typeof createApiKey>[0]) {
+  const key = await createApiKey(db, { name: 'old', role: 'viewer' });
+  await sql`update api_keys set revoked_at = now() - interval '40 days' where id = ${key.id}`.execute(db);
+  return key.id;
+}
+
+const keyExists = async (db: Parameters<typeof createApiKey>[0], id: string) =>
+  (await db.selectFrom('api_keys').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+
+t.test('a job enqueued in a rolled-back transaction never runs; one in a committed transaction does', async (t) => {
+  const { db, pool } = await openTestDatabase(t);
+  const id = await oldRevokedKey(db);
+  const recent = await createApiKey(db, { name: 'recently revoked', role: 'viewer' });
+  await sql`update api_keys set revoked_at = now() - interval '1 day' where id = ${recent.id}`.execute(db);
+
+  let runs = 0;
+  const real = buildTaskList(db, settings, log);
+  const taskList = { maintenance_prune: async (...args: Parameters<NonNullable<typeof real.maintenance_prune>>) => { runs++; await real.maintenance_prune!(...args); } };
+
+  await db.transaction().execute((trx) => enqueue(trx, 'maintenance_prune'));
+  await t.rejects(
+    db.transaction().execute(async (trx) => {
+      await enqueue(trx, 'maintenance_prune');
+      throw new Error('roll back');
+    }),
+  );
+  const queued = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs`.execute(db);
+  t.equal(queued.rows[0]!.n, 1, 'only the committed job is in the queue');
+
+  await runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: workerLogger(log) });
+  t.equal(runs, 1, 'exactly one run: the committed job');
+  t.notOk(await keyExists(db, id), 'the committed job pruned the expired key');
+  t.ok(await keyExists(db, recent.id), 'a key inside its retention is kept');
+
+  await t.rejects(db.transaction().execute(async (trx) => {
+    await enqueue(trx, 'maintenance_prune');
+    throw new Error('roll back');
+  }));
+  await runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: workerLogger(log) });
+  t.equal(runs, 1, 'the rolled-back job never ran');
+});
+
+t.test('the runner started like the server starts it picks up committed jobs', async (t) => {
+  const { db, pool } = await openTestDatabase(t);
+  const id = await oldRevokedKey(db);
+  const runner = await startJobRunner({ pool, db, log, concurrency: 1, settings, pollInterval: 100 });
+  t.teardown(() => runner.stop());
+  const done = new Promise<string>((resolve) => runner.events.on('job:success', ({ job }) => resolve(job.task_identifier)));
+  await db.transaction().execute((trx) => enqueue(trx, 'maintenance_prune', {}, { jobKey: 'prune-now' }));
+  t.equal(await done, 'maintenance_prune');
+  t.notOk(await keyExists(db, id));
+});

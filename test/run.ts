@@ -1,0 +1,42 @@
+/**
+ * `npm test`: runs tap against a real PostgreSQL — DATABASE_URL's server when set,
+ * else one embedded instance for the whole run (kept in .klaxon-test between runs).
+ * Each test file then clones its own database from a migrated template (helper.ts).
+ * Prints "N passed, N failed" last, counting assertions as tap does.
+ */
+import { spawn } from 'node:child_process';
+import { loadConfig } from '../src/config.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+
+const config = loadConfig();
+let url = config.DATABASE_URL;
+const embedded = url
+  ? undefined
+  : await startEmbeddedPostgres({ dataDir: '.klaxon-test', port: config.KLAXON_EMBEDDED_PG_PORT + 10, database: 'postgres' });
+url ??= embedded!.url;
+
+const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], {
+  env: { ...process.env, DATABASE_URL: url },
+  stdio: ['inherit', 'pipe', 'inherit'],
+});
+let total = 0;
+let pass = 0;
+let fail = 0;
+let skip = 0;
+let tail = '';
+tap.stdout.on('data', (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+const code: number = await new Promise((resolve) => tap.on('close', (c) => resolve(c ?? 1)));
+// tap's own closing summary: "# { total: 12, pass: 11, fail: 1, skip: 0 }"
+const summary = tail.match(/# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, skip: (\d+))?/g)?.pop();
+if (summary) {
+  const n = (k: string) => Number(summary.match(new RegExp(`${k}: (\\d+)`))?.[1] ?? 0);
+  [total, pass, fail, skip] = [n('total'), n('pass'), n('fail'), n('skip')];
+}
+await embedded?.stop();
+if (!summary) fail = Math.max(fail, 1); // no summary means tap itself failed
+if (code !== 0 && fail === 0) fail = 1;
+console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}` + (total ? '' : ' (no tests ran)'));
+process.exit(code);
