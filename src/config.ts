@@ -8,10 +8,10 @@ import { Value } from 'typebox/value';
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 for all)' }),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    { default: 'info', description: 'pino log level' },
-  ),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'pino log level',
+  }),
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PostgreSQL' }),
   ),
@@ -62,7 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** A readable expectation for a variable's schema ("an integer from 0 to 65535"). */
 function explain(schema: Record<string, any>): string {
-  if (schema.anyOf) return `must be one of ${schema.anyOf.map((s: { const: string }) => s.const).join(', ')}`;
+  if (schema.enum) return `must be one of ${schema.enum.join(', ')}`;
   if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
   if (schema.type === 'boolean') return 'must be true or false';
   if (schema.pattern) return `must match ${schema.pattern}${schema.minLength ? ` and be at least ${schema.minLength} characters` : ''}`;

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 
-export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('responder'), Type.Literal('admin')], {
+export const RoleSchema = Type.Enum(['viewer', 'responder', 'admin'], {
+  type: 'string',
   description: 'viewer reads; responder also changes incidents; admin also manages keys and integrations',
 });
 export type Role = Static<typeof RoleSchema>;

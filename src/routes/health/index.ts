@@ -14,7 +14,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up',
-        response: { 200: StatusSchema },
+        response: { 200: StatusSchema, ...problemResponses() },
       },
     },
     async () => ({ status: 'ok' }),
