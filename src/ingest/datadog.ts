@@ -124,6 +124,7 @@ function severityOf(priority: string | undefined, titlePriority: string | undefi
     const severity = TYPE_SEVERITY[t] as Severity;
     return { severity, reason: `datadog: no priority; alert_type "${t}" → ${severity}` };
   }
+  if (t !== undefined) return { severity: 'SEV3', reason: `datadog: no priority; alert_type "${t}" → SEV3 (default)` };
   return { severity: 'SEV3', reason: 'datadog: no priority or alert_type → SEV3 (default)' };
 }
 
@@ -179,8 +180,10 @@ export const adaptDatadog: Adapter = (body, ctx) => {
     fail('/alert_transition', `cannot tell firing from recovered (transition ${JSON.stringify(transitionName ?? null)}, alert_type ${JSON.stringify(alertType ?? null)})`);
   }
 
+  // A body link to some other monitor (pasted in the message) says nothing about this one.
+  const link = fromBody.id === monitorId ? fromBody : {};
   // The group: $ALERT_SCOPE, else the Monitor Status link's group=, else the title's "on {…}".
-  const scope = normalizeScope(scopeText ?? fromBody.group ?? tokens.scope ?? eventTokens.scope);
+  const scope = normalizeScope(scopeText ?? link.group ?? tokens.scope ?? eventTokens.scope);
   const { labels: tagLabels, dropped } = tagsToLabels([...(tagsText ?? '').split(','), ...scope.split(',')]);
   const labels: Record<string, string> = { ...tagLabels, monitor_id: monitorId };
   if (transitionName) labels['transition'] = transitionName;
@@ -207,7 +210,7 @@ export const adaptDatadog: Adapter = (body, ctx) => {
   };
   const service = labels['service'];
   if (service) alert.service = service;
-  const url = fromBody.link ?? annotations['event_link'];
+  const url = link.link ?? annotations['event_link'];
   if (url) alert.url = url;
   return { alerts: [alert], truncatedAlerts: 0 };
 };

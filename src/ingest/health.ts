@@ -14,7 +14,7 @@
  */
 import { Type, type Static } from 'typebox';
 import {
-  MAX_KEY_LENGTH, MAX_LABELS_PER_ALERT, MAX_VALUE_LENGTH, checkText, clip, fail, isRecord, optionalText, parseTimestamp,
+  MAX_KEY_LENGTH, MAX_VALUE_LENGTH, checkText, clip, fail, isRecord, optionalText, pairsToLabels, parseTimestamp,
   readStringMap, tagsToLabels, throwIfIssues,
 } from './limits.js';
 import type { Adapter, AdapterContext, AdapterResult, NormalizedAlert, PayloadIssue } from './types.js';
@@ -120,9 +120,8 @@ function fromKuma(b: Record<string, unknown>, issues: PayloadIssue[]): Check | s
   if (!isRecord(mon) || (typeof mon['id'] !== 'number' && typeof mon['id'] !== 'string')) fail('/monitor/id', 'is required');
   if (!isRecord(hb) || typeof hb['status'] !== 'number' || !(hb['status'] in KUMA_STATES)) fail('/heartbeat/status', 'must be 0, 1, 2 or 3');
   const id = required(checkText(String(mon['id']), '/monitor/id', issues, MAX_KEY_LENGTH), '/monitor/id');
-  const tags = Array.isArray(mon['tags']) ? mon['tags'].filter(isRecord).slice(0, MAX_LABELS_PER_ALERT) : [];
-  const labels = readStringMap(
-    Object.fromEntries(tags.map((t) => [String(t['name'] ?? ''), String(t['value'] ?? '')])), '/monitor/tags', issues);
+  const tags = Array.isArray(mon['tags']) ? mon['tags'].filter(isRecord) : [];
+  const { labels } = pairsToLabels(tags.map((t) => [String(t['name'] ?? ''), String(t['value'] ?? '')] as const));
   const type = optionalText(mon['type'], '/monitor/type', issues, MAX_KEY_LENGTH);
   if (type) labels['monitor_type'] = type;
   const url = optionalText(mon['url'], '/monitor/url', issues);

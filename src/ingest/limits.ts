@@ -112,7 +112,10 @@ export function readStringMap(value: unknown, path: string, issues: PayloadIssue
 /** Cuts derived text to `max` characters with an ellipsis, never splitting a surrogate pair. */
 export function clip(s: string, max = MAX_TITLE_LENGTH): string {
   if (s.length <= max) return s;
-  return wellFormed(s.slice(0, max - 1)) + '…';
+  let cut = max - 1;
+  const last = s.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--; // keep the pair whole by dropping its first half
+  return wellFormed(s.slice(0, cut)) + '…';
 }
 
 const TIMESTAMP =
@@ -150,19 +153,29 @@ export function isZeroTime(d: Date): boolean {
 
 /**
  * Turns `k:v` tags into labels (split at the first colon; a bare tag `foo` becomes
- * `foo=""`; repeated keys join their values sorted with ","). Tags that break the
- * limits are dropped, not rejected: these are derived, the sender cannot fix them.
+ * `foo=""`). See pairsToLabels for repeats and limits.
  */
 export function tagsToLabels(tags: Iterable<string>): { labels: Record<string, string>; dropped: number } {
-  const values = new Map<string, Set<string>>();
-  let dropped = 0;
+  const pairs: Array<[string, string]> = [];
   for (const raw of tags) {
     const tag = raw.trim();
     if (tag === '') continue;
     const colon = tag.indexOf(':');
-    const key = colon < 0 ? tag : tag.slice(0, colon);
-    const value = colon < 0 ? '' : tag.slice(colon + 1);
-    const bad = key.length === 0 || key.length > MAX_KEY_LENGTH || tag.includes('\u0000');
+    pairs.push(colon < 0 ? [tag, ''] : [tag.slice(0, colon), tag.slice(colon + 1)]);
+  }
+  return pairsToLabels(pairs);
+}
+
+/**
+ * Builds labels from derived name/value pairs; repeated names join their values
+ * sorted with ",". Pairs that break the limits are dropped and counted, not
+ * rejected: the sender's tags are not something a retry can fix.
+ */
+export function pairsToLabels(pairs: Iterable<readonly [string, string]>): { labels: Record<string, string>; dropped: number } {
+  const values = new Map<string, Set<string>>();
+  let dropped = 0;
+  for (const [key, value] of pairs) {
+    const bad = key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes('\u0000') || value.includes('\u0000');
     const full = !values.has(key) && values.size >= MAX_LABELS_PER_ALERT;
     if (bad || full) {
       dropped++;

@@ -124,6 +124,9 @@ t.test('unsubstituted $VARIABLES are absent', async (t) => {
 
   const viaBody = one({ ...load('default-triggered.json'), alert_id: '$ALERT_ID' });
   t.equal(viaBody.identity, MULTI, 'unsubstituted $ALERT_ID falls back to the body link');
+  const other = one({ ...load('default-triggered.json'), alert_id: '42' });
+  t.equal(other.identity, 'monitor:42|scope:env:prod,host:web-1', 'scope from the title token, not from monitor 170773010\'s link');
+  t.equal(other.url, undefined, 'no link to a different monitor');
 });
 
 t.test('severity: priority, then title token, then alert_type', async (t) => {
@@ -139,7 +142,7 @@ t.test('severity: priority, then title token, then alert_type', async (t) => {
   t.equal(sev({ alert_priority: '$ALERT_PRIORITY', alert_type: 'info' }).severity, 'SEV4');
   t.equal(sev({ alert_type: 'warning' }).severity, 'SEV3');
   t.same(sev({}), { severity: 'SEV3', reason: 'datadog: no priority or alert_type → SEV3 (default)' });
-  t.same(sev({ alert_type: 'success' }), { severity: 'SEV3', reason: 'datadog: no priority or alert_type → SEV3 (default)' });
+  t.same(sev({ alert_type: 'success' }), { severity: 'SEV3', reason: 'datadog: no priority; alert_type "success" → SEV3 (default)' });
 });
 
 t.test('status from alert_type when the transition is missing or unknown', async (t) => {
