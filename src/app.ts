@@ -10,6 +10,10 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
 import healthRoutes from './routes/health/index.js';
+import incidentRoutes from './routes/incidents/index.js';
+import integrationRoutes from './routes/integrations/index.js';
+import silenceRoutes from './routes/silences/index.js';
+import webhookRoutes from './routes/webhooks/index.js';
 
 export interface AppDeps {
   config: Pick<Config, 'KLAXON_BODY_LIMIT'>;
@@ -47,5 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(integrationRoutes);
+  await app.register(webhookRoutes);
+  await app.register(incidentRoutes);
+  await app.register(silenceRoutes);
   return app;
 }

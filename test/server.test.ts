@@ -42,7 +42,7 @@ t.test('serves over a real socket and shuts down gracefully, finishing in-flight
   t.equal(ready.status, 200);
   const keys = await fetch(`${server.base}/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` } });
   t.equal(keys.status, 200);
-  t.match((await keys.json()).items, [{ name: 'admin (KLAXON_ADMIN_KEY)', role: 'admin' }]);
+  t.match(((await keys.json()) as { items: unknown[] }).items, [{ name: 'admin (KLAXON_ADMIN_KEY)', role: 'admin' }]);
   t.notMatch(server.output(), 'An admin API key was created', 'no key is generated when one is configured');
   t.match(server.output(), '(OpenAPI:', 'the banner names the docs');
 

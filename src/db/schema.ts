@@ -1,11 +1,20 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Severity } from '../ingest/types.js';
 
 /** Table types as PostgreSQL stores them (snake_case); mappers turn rows into wire objects. */
 export interface Database {
   api_keys: ApiKeysTable;
+  integrations: IntegrationsTable;
+  integration_keys: IntegrationKeysTable;
+  incidents: IncidentsTable;
+  alerts: AlertsTable;
+  incident_events: IncidentEventsTable;
+  silences: SilencesTable;
+  deliveries: DeliveriesTable;
 }
 
-type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type DefaultNow = ColumnType<Date, Date | undefined, Date>;
+type Json<T> = ColumnType<T, string, string>;
 
 export interface ApiKeysTable {
   id: Generated<string>;
@@ -13,9 +22,132 @@ export interface ApiKeysTable {
   role: 'viewer' | 'responder' | 'admin';
   key_hash: string;
   key_prefix: string;
-  created_at: CreatedAt;
+  created_at: ColumnType<Date, Date | undefined, never>;
   last_used_at: Date | null;
   revoked_at: Date | null;
 }
-
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export type IntegrationKind = 'alertmanager' | 'datadog' | 'health' | 'heartbeat';
+
+/** A per-integration severity rule, stored as JSON (see incidents/severity.ts). */
+export interface SeverityRuleRow {
+  matchers: MatcherRow[];
+  severity: Severity;
+  name?: string;
+}
+export interface MatcherRow {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface IntegrationsTable {
+  id: Generated<string>;
+  name: string;
+  kind: IntegrationKind;
+  service: string | null;
+  grouping_labels: ColumnType<string[], string[] | undefined, string[]>;
+  severity_rules: Json<SeverityRuleRow[]>;
+  promote_after_alerts: number | null;
+  reopen_window_seconds: ColumnType<number, number | undefined, number>;
+  signing_secret: string | null;
+  heartbeat_interval_seconds: number | null;
+  heartbeat_grace_seconds: number | null;
+  last_beat_at: Date | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+  deleted_at: Date | null;
+}
+export type IntegrationRow = Selectable<IntegrationsTable>;
+
+export interface IntegrationKeysTable {
+  id: Generated<string>;
+  integration_id: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: DefaultNow;
+  expires_at: Date | null;
+}
+
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'investigating' | 'identified' | 'mitigating' | 'resolved';
+
+export interface IncidentsTable {
+  id: Generated<string>;
+  number: ColumnType<number, never, never>;
+  integration_id: string;
+  group_key: string;
+  title: string;
+  status: IncidentStatus;
+  severity: Severity;
+  severity_reason: string;
+  severity_overridden: ColumnType<boolean, boolean | undefined, boolean>;
+  service: string | null;
+  alert_count: ColumnType<number, number | undefined, number>;
+  firing_count: ColumnType<number, number | undefined, number>;
+  truncated_alerts: ColumnType<number, number | undefined, number>;
+  reopen_count: ColumnType<number, number | undefined, number>;
+  opened_at: DefaultNow;
+  resolved_at: Date | null;
+  updated_at: DefaultNow;
+}
+export type IncidentRow = Selectable<IncidentsTable>;
+
+export type AlertRowStatus = 'firing' | 'resolved' | 'suppressed';
+
+export interface AlertsTable {
+  id: Generated<string>;
+  integration_id: string;
+  identity: string;
+  group_key: string;
+  incident_id: string | null;
+  status: AlertRowStatus;
+  title: string;
+  labels: Json<Record<string, string>>;
+  annotations: Json<Record<string, string>>;
+  severity: Severity;
+  severity_reason: string;
+  service: string | null;
+  url: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  first_seen_at: DefaultNow;
+  last_seen_at: DefaultNow;
+  receive_count: ColumnType<number, number | undefined, number>;
+}
+export type AlertRow = Selectable<AlertsTable>;
+export type NewAlertRow = Insertable<AlertsTable>;
+
+export interface IncidentEventsTable {
+  id: ColumnType<number, never, never>;
+  incident_id: string;
+  at: DefaultNow;
+  kind: string;
+  message: string;
+  data: Json<Record<string, unknown>>;
+}
+export type IncidentEventRow = Selectable<IncidentEventsTable>;
+
+export interface SilencesTable {
+  id: Generated<string>;
+  matchers: Json<MatcherRow[]>;
+  starts_at: Date;
+  ends_at: Date;
+  comment: string;
+  created_by: string;
+  created_at: DefaultNow;
+  expired_at: Date | null;
+}
+export type SilenceRow = Selectable<SilencesTable>;
+
+export interface DeliveriesTable {
+  id: ColumnType<number, never, never>;
+  integration_id: string | null;
+  received_at: DefaultNow;
+  source: string;
+  status_code: number;
+  outcome: Json<unknown>;
+  body: string;
+  body_bytes: number;
+}

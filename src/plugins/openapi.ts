@@ -26,6 +26,10 @@ export default fp(
         tags: [
           { name: 'health', description: 'Liveness and readiness probes' },
           { name: 'api-keys', description: 'API keys and their roles (admin)' },
+          { name: 'integrations', description: 'Alert sources, their keys and rules (admin)' },
+          { name: 'webhooks', description: 'Where monitoring systems send alerts (integration keys)' },
+          { name: 'incidents', description: 'Incidents deduplicated from alerts' },
+          { name: 'silences', description: 'Label matchers that suppress matching alerts for a time' },
         ],
         components: {
           securitySchemes: {
