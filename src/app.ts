@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
@@ -15,8 +15,18 @@ import integrationRoutes from './routes/integrations/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 
+export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY_MAX'> & Partial<Pick<Config, 'KLAXON_PUBLIC_URL'>>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    /** The base URL senders should use: KLAXON_PUBLIC_URL, else what this request came to. */
+    publicUrl(request: FastifyRequest): string;
+  }
+}
+
 export interface AppDeps {
-  config: Pick<Config, 'KLAXON_BODY_LIMIT'>;
+  config: AppConfig;
   db: Db;
   /** The process logger (see createLogger); without one the app logs nothing. */
   log?: Logger;
@@ -40,6 +50,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Bodies are validated exactly (no type coercion); params and query strings are converted.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('config', deps.config);
+  app.decorate('publicUrl', (request: FastifyRequest) =>
+    (deps.config.KLAXON_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),
+  );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

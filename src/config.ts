@@ -25,6 +25,11 @@ export const ConfigSchema = Type.Object({
   KLAXON_MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Run migrations when the server starts' }),
   KLAXON_WORKER_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Job runner concurrency; 0 disables the runner' }),
   KLAXON_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'Grace period on SIGTERM' }),
+  KLAXON_PUBLIC_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL senders use; unset = from the request' }),
+  ),
+  KLAXON_DELIVERY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days webhook deliveries are kept' }),
+  KLAXON_DELIVERY_BODY_MAX: Type.Integer({ minimum: 0, maximum: 1024 * 1024, default: 8192, description: 'Bytes of each delivery body kept for audit' }),
   KLAXON_REVOKED_KEY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days revoked API keys are kept' }),
 });
 

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 
 /** Key order made independent of registration order, so the committed file diffs cleanly. */
@@ -18,7 +19,7 @@ function sortKeys(value: unknown): unknown {
 export async function generateOpenApiJson(): Promise<string> {
   // Building the app never queries: a pool that would connect nowhere is enough.
   const handle = openDatabase('postgres://openapi@127.0.0.1:1/none', 1);
-  const app = await buildApp({ config: { KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db });
+  const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db });
   try {
     await app.ready();
     return `${JSON.stringify(sortKeys(app.swagger()), null, 2)}\n`;

@@ -31,7 +31,11 @@ async function main(config: Config): Promise<void> {
         db: handle.db,
         log,
         concurrency: config.KLAXON_WORKER_CONCURRENCY,
-        settings: { revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS },
+        settings: {
+          revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
+          deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
+          deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
+        },
       });
     }
     printBanner(address, database.description, admin.createdSecret);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { openDatabase, type DbHandle } from '../src/db/client.js';
 import { migrateToLatest, migrationsFolder } from '../src/db/migrator.js';
@@ -100,7 +101,9 @@ export interface TestApp {
 
 export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number } = {}): Promise<TestApp> {
   const handle = await openTestDatabase(t);
-  const app = await buildApp({ config: { KLAXON_BODY_LIMIT: opts.bodyLimit ?? 1024 * 1024 }, db: handle.db });
+  // TEST_LOG_LEVEL=error shows what a failing request logged.
+  const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : undefined;
+  const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: opts.bodyLimit ?? 1024 * 1024 }, db: handle.db, log });
   t.teardown(() => app.close());
   return {
     app,
@@ -110,4 +113,11 @@ export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number } = {
       return { authorization: `Bearer ${key.key}` };
     },
   };
+}
+
+/** Creates an integration through the API; returns its id and key. */
+export async function createIntegration(app: FastifyInstance, admin: { authorization: string }, body: Record<string, unknown>) {
+  const res = await app.inject({ method: 'POST', url: '/v1/integrations', headers: admin, payload: body });
+  if (res.statusCode !== 201) throw new Error(`integration not created: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; key: string; signingSecret?: string; webhookUrl: string; webhookUrlWithKey: string };
 }

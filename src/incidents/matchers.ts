@@ -49,3 +49,8 @@ export function compileMatchers(matchers: readonly Matcher[]): CompiledMatcher {
   });
   return (labels) => tests.every((test) => test(labels));
 }
+
+/** Fills the defaults a request may omit: equality, not regex. */
+export function normalizeMatchers(matchers: ReadonlyArray<{ name: string; value: string; isRegex?: boolean; isEqual?: boolean }>): Matcher[] {
+  return matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex ?? false, isEqual: m.isEqual ?? true }));
+}

@@ -2,9 +2,12 @@ import { Logger, run, runMigrations, type LogLevel, type Runner, type TaskList }
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import type { Db } from '../db/client.js';
+import { checkHeartbeat, HEARTBEAT_TASK } from '../integrations/heartbeats.js';
 import { prune, type PruneSettings } from './tasks/maintenance-prune.js';
 
-export type JobSettings = PruneSettings;
+export interface JobSettings extends PruneSettings {
+  deliveryBodyMax: number;
+}
 
 /** Every durable task Klaxon runs, by name. Later issues add escalation timers and deliveries here. */
 export function buildTaskList(db: Db, settings: JobSettings, log: Pino): TaskList {
@@ -12,6 +15,11 @@ export function buildTaskList(db: Db, settings: JobSettings, log: Pino): TaskLis
     maintenance_prune: async () => {
       const removed = await prune(db, settings);
       log.info({ removed }, 'pruned expired data');
+    },
+    [HEARTBEAT_TASK]: async (payload) => {
+      const { integrationId } = payload as { integrationId: string };
+      const raised = await checkHeartbeat(db, integrationId, new Date(), settings.deliveryBodyMax);
+      if (raised) log.warn({ integrationId, alerts: raised.alerts }, 'heartbeat missed');
     },
   };
 }

@@ -3,11 +3,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '../schemas/problem.js';
 import { ApiKeySchema } from '../schemas/api-keys.js';
+import { IntegrationSchema } from '../schemas/integrations.js';
+import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
 export const API_VERSION = '0.1.0';
 
 /** Shared schemas: registered once, referenced by $id, emitted as #/components/schemas. */
-export const sharedSchemas = [ProblemSchema, ApiKeySchema];
+export const sharedSchemas = [ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema];
 
 export default fp(
   async (app) => {
@@ -34,6 +36,7 @@ export default fp(
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (klx_…)' },
+            integrationKey: { type: 'http', scheme: 'bearer', description: 'An integration key (klx_int_…), or put it in the path' },
           },
         },
       },

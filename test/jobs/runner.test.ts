@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { openTestDatabase } from '../helper.js';
 
 const log = createLogger('silent');
-const settings = { revokedKeyRetentionDays: 30 };
+const settings = { revokedKeyRetentionDays: 30, deliveryRetentionDays: 7, deliveryBodyMax: 8192 };
 
 async function oldRevokedKey(db: Parameters<typeof createApiKey>[0]) {
   const key = await createApiKey(db, { name: 'old', role: 'viewer' });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildTestApp, openTestDatabase } from '../helper.js';
 
@@ -49,7 +50,7 @@ t.test('5xx details are logged, not returned; secrets never reach the log', asyn
   const handle = await openTestDatabase(t);
   let logged = '';
   const sink = new Writable({ write(chunk, _enc, cb) { logged += chunk.toString(); cb(); } });
-  const app = await buildApp({ config: { KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db, log: createLogger('info', sink) });
+  const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db, log: createLogger('info', sink) });
   t.teardown(() => app.close());
   app.get('/boom', async () => {
     throw new Error('secret internal detail: connection string postgres://u:pw@db');

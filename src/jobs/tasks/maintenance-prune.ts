@@ -3,16 +3,27 @@ import type { Db } from '../../db/client.js';
 
 export interface PruneSettings {
   revokedKeyRetentionDays: number;
+  deliveryRetentionDays: number;
 }
 
 /**
  * Deletes data past its retention. Runs hourly from the crontab and is safe to
  * run any number of times, from any number of processes.
  */
-export async function prune(db: Db, settings: PruneSettings): Promise<{ apiKeys: number }> {
+export async function prune(db: Db, settings: PruneSettings): Promise<{ apiKeys: number; deliveries: number; integrationKeys: number }> {
   const keys = await db
     .deleteFrom('api_keys')
     .where('revoked_at', '<', sql<Date>`now() - make_interval(days => ${settings.revokedKeyRetentionDays})`)
     .executeTakeFirst();
-  return { apiKeys: Number(keys.numDeletedRows) };
+  const deliveries = await db
+    .deleteFrom('deliveries')
+    .where('received_at', '<', sql<Date>`now() - make_interval(days => ${settings.deliveryRetentionDays})`)
+    .executeTakeFirst();
+  // Rotated-out integration keys past their overlap authenticate nothing: drop them.
+  const integrationKeys = await db.deleteFrom('integration_keys').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  return {
+    apiKeys: Number(keys.numDeletedRows),
+    deliveries: Number(deliveries.numDeletedRows),
+    integrationKeys: Number(integrationKeys.numDeletedRows),
+  };
 }

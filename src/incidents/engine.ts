@@ -1,0 +1,268 @@
+import type { AlertRow } from '../db/schema.js';
+import type { AdapterResult, NormalizedAlert, SeverityDecision } from '../ingest/types.js';
+import * as store from './incident-store.js';
+import type { Trx } from './incident-store.js';
+import { alertSeverity, incidentSeverity, type CompiledRule } from './severity.js';
+import { silencedBy, type ActiveSilence } from './silences.js';
+
+/** What the engine needs to know about the integration a delivery came through. */
+export interface IngestIntegration {
+  id: string;
+  service: string | null;
+  groupingLabels: string[];
+  rules: CompiledRule[];
+  promoteAfterAlerts: number | null;
+  reopenWindowSeconds: number;
+}
+
+export type AlertOutcome = 'created' | 'updated' | 'resolved' | 'reopened' | 'suppressed' | 'duplicate';
+
+export interface AlertSummary {
+  identity: string;
+  incidentId: string | null;
+  incidentNumber: number | null;
+  outcome: AlertOutcome;
+}
+
+/** An incident this delivery changed; `created` when the delivery opened it (its severity settles silently). */
+interface Touched {
+  id: string;
+  created: boolean;
+}
+
+interface Prepared extends NormalizedAlert {
+  decided: SeverityDecision;
+}
+
+/**
+ * The group key "why were these grouped": the integration's grouping labels when
+ * it has some (`labels:{env="prod",service="db"}`), else the source's own key.
+ */
+export function groupKeyFor(alert: NormalizedAlert, groupingLabels: string[]): string {
+  if (groupingLabels.length === 0) return alert.groupKey;
+  const parts = [...groupingLabels].sort().map((n) => `${n}=${JSON.stringify(alert.labels[n] ?? '')}`);
+  return `labels:{${parts.join(',')}}`;
+}
+
+/**
+ * Applies one delivery's alerts inside the caller's transaction: dedup by
+ * (integration, identity), one open incident per group key, resolve when the
+ * last alert resolves, reopen within the window. Groups are locked in sorted
+ * order so concurrent deliveries cannot deadlock.
+ */
+export async function applyAlerts(
+  trx: Trx,
+  integration: IngestIntegration,
+  result: AdapterResult,
+  silences: ActiveSilence[],
+  now: Date,
+): Promise<AlertSummary[]> {
+  const byIdentity = new Map<string, Prepared>();
+  for (const alert of result.alerts) {
+    // Within one delivery the last word on an identity wins.
+    byIdentity.set(alert.identity, {
+      ...alert,
+      groupKey: groupKeyFor(alert, integration.groupingLabels),
+      service: alert.service ?? integration.service ?? undefined,
+      decided: alertSeverity(alert, integration.rules),
+    });
+  }
+  const ordered = [...byIdentity.values()].sort((a, b) =>
+    a.groupKey === b.groupKey ? cmp(a.identity, b.identity) : cmp(a.groupKey, b.groupKey),
+  );
+  const summaries = new Map<string, AlertSummary>();
+  let i = 0;
+  while (i < ordered.length) {
+    const groupKey = ordered[i]!.groupKey;
+    await store.lockGroup(trx, integration.id, groupKey);
+    const touched = new Map<string, Touched>();
+    for (; i < ordered.length && ordered[i]!.groupKey === groupKey; i++) {
+      const alert = ordered[i]!;
+      const summary = await applyOne(trx, integration, alert, silences, now, touched);
+      summaries.set(alert.identity, summary);
+    }
+    for (const t of touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
+  }
+  // Answer in the sender's order.
+  return [...byIdentity.keys()].map((id) => summaries.get(id)!);
+}
+
+async function applyOne(
+  trx: Trx,
+  integration: IngestIntegration,
+  alert: Prepared,
+  silences: ActiveSilence[],
+  now: Date,
+  touched: Map<string, Touched>,
+): Promise<AlertSummary> {
+  const existing = await store.lockAlert(trx, integration.id, alert.identity);
+  const none = { identity: alert.identity, incidentId: null, incidentNumber: null };
+
+  if (alert.status === 'resolved') {
+    if (!existing || existing.status !== 'firing' || !existing.incident_id) {
+      // Unknown, already resolved, or suppressed: record it, open nothing.
+      await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
+      // A repeat may be the first one without truncation: let its incident settle again.
+      if (existing?.incident_id && !touched.has(existing.incident_id)) touched.set(existing.incident_id, { id: existing.incident_id, created: false });
+      const outcome = existing?.status === 'resolved' ? 'duplicate' : 'resolved';
+      return { ...none, incidentId: existing?.incident_id ?? null, outcome };
+    }
+    await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
+    const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', existing.incident_id).forUpdate().executeTakeFirstOrThrow();
+    await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
+    if (!touched.has(incident.id)) touched.set(incident.id, { id: incident.id, created: false });
+    return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
+  }
+
+  // Firing.
+  const open = existing?.incident_id ? await store.openIncident(trx, integration.id, alert.groupKey) : undefined;
+  if (existing?.status === 'firing' && open && existing.incident_id === open.id) {
+    await saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
+    return { identity: alert.identity, incidentId: open.id, incidentNumber: open.number, outcome: 'duplicate' };
+  }
+  if (existing?.status === 'resolved' && isStaleFiring(existing, alert)) {
+    // A firing that started before the recorded resolution arrived late: not a re-fire.
+    await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
+    return { ...none, incidentId: existing.incident_id, outcome: 'duplicate' };
+  }
+  const silence = existing?.status === 'firing' ? undefined : silencedBy(silences, alert.labels);
+  if (silence) {
+    await saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
+    return { ...none, outcome: 'suppressed' };
+  }
+
+  const { incident, outcome } = await incidentForFiring(trx, integration, alert, now);
+  await saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
+  if (outcome === 'updated') {
+    const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
+    await store.addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, now);
+  }
+  if (!touched.has(incident.id)) touched.set(incident.id, { id: incident.id, created: outcome === 'created' });
+  return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
+}
+
+/** The open incident of the alert's group, or a reopened one within the window, or a new one. */
+async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert: Prepared, now: Date) {
+  const open = await store.openIncident(trx, integration.id, alert.groupKey);
+  if (open) return { incident: open, outcome: 'updated' as const };
+  const previous = await store.latestResolved(trx, integration.id, alert.groupKey);
+  const windowMs = integration.reopenWindowSeconds * 1000;
+  const sinceMs = previous?.resolved_at ? now.getTime() - previous.resolved_at.getTime() : Infinity;
+  if (previous && sinceMs <= windowMs) {
+    const incident = await store.reopenIncident(trx, previous.id, now);
+    const message = `Reopened: "${alert.title}" fired ${Math.round(sinceMs / 1000)}s after resolution, within the ${integration.reopenWindowSeconds}s reopen window`;
+    await store.addEvent(trx, incident.id, 'reopened', message, { identity: alert.identity, resolvedAt: previous.resolved_at }, now);
+    return { incident, outcome: 'reopened' as const };
+  }
+  const incident = await store.insertIncident(trx, {
+    integrationId: integration.id,
+    groupKey: alert.groupKey,
+    title: alert.title,
+    severity: alert.decided,
+    service: alert.service ?? null,
+    now,
+  });
+  const after = previous
+    ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
+    : '';
+  await store.addEvent(trx, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, {
+    identity: alert.identity, groupKey: alert.groupKey, previousIncident: previous?.id ?? null,
+  }, now);
+  return { incident, outcome: 'created' as const };
+}
+
+/** After a group's alerts: counts, severity (never lowered), and resolution when nothing fires. */
+async function settle(trx: Trx, integration: IngestIntegration, touched: Touched, truncated: number, now: Date) {
+  const current = await trx.selectFrom('incidents').selectAll().where('id', '=', touched.id).executeTakeFirstOrThrow();
+  const stats = await store.incidentAlertStats(trx, current.id);
+  const severity = stats.top
+    ? incidentSeverity({
+        current: { severity: current.severity, reason: current.severity_reason },
+        overridden: current.severity_overridden,
+        highestAlert: { severity: stats.top.severity, reason: stats.top.severity_reason },
+        distinctAlerts: stats.total,
+        promoteAfterAlerts: integration.promoteAfterAlerts,
+      })
+    : { severity: current.severity, reason: current.severity_reason };
+  if (severity.severity !== current.severity && !touched.created) {
+    await store.addEvent(trx, current.id, 'severity_changed', `Severity ${current.severity} → ${severity.severity}: ${severity.reason}`, {
+      from: current.severity, to: severity.severity,
+    }, now);
+  }
+  // Never resolve while the sender says it left alerts out of this delivery.
+  const resolve = stats.firing === 0 && current.status !== 'resolved' && truncated === 0;
+  const deferred = stats.firing === 0 && truncated > 0 && current.status !== 'resolved';
+  if (deferred && (current.firing_count > 0 || current.truncated_alerts !== truncated)) {
+    await store.addEvent(trx, current.id, 'resolve_deferred',
+      `All alerts shown resolved, but the sender truncated ${truncated} alert(s): staying open`, { truncatedAlerts: truncated }, now);
+  }
+  await trx
+    .updateTable('incidents')
+    .set({
+      alert_count: stats.total,
+      firing_count: stats.firing,
+      truncated_alerts: truncated,
+      severity: severity.severity,
+      severity_reason: severity.reason,
+      ...(resolve ? { status: 'resolved' as const, resolved_at: now } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', current.id)
+    .execute();
+  if (resolve) await store.addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', {}, now);
+}
+
+function isStaleFiring(existing: AlertRow, alert: Prepared): boolean {
+  return !!(existing.ends_at && alert.startsAt && alert.startsAt.getTime() <= existing.ends_at.getTime());
+}
+
+async function saveAlert(
+  trx: Trx,
+  integrationId: string,
+  alert: Prepared,
+  existing: AlertRow | undefined,
+  now: Date,
+  to: { status: AlertRow['status']; incidentId: string | null },
+): Promise<void> {
+  const values = {
+    group_key: alert.groupKey,
+    incident_id: to.incidentId,
+    status: to.status,
+    title: alert.title,
+    labels: JSON.stringify(alert.labels),
+    annotations: JSON.stringify(alert.annotations),
+    severity: alert.decided.severity,
+    severity_reason: alert.decided.reason,
+    service: alert.service ?? null,
+    url: alert.url ?? null,
+    starts_at: alert.startsAt ?? existing?.starts_at ?? null,
+    ends_at: to.status === 'firing' ? null : (alert.endsAt ?? now),
+    last_seen_at: now,
+  };
+  if (existing) {
+    await trx
+      .updateTable('alerts')
+      .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
+      .where('id', '=', existing.id)
+      .execute();
+    return;
+  }
+  // The group lock already serializes first sightings; the identity constraint is the backstop.
+  const inserted = await trx
+    .insertInto('alerts')
+    .values({ ...values, integration_id: integrationId, identity: alert.identity, first_seen_at: now })
+    .onConflict((oc) => oc.columns(['integration_id', 'identity']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    await trx
+      .updateTable('alerts')
+      .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
+      .where('integration_id', '=', integrationId)
+      .where('identity', '=', alert.identity)
+      .execute();
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

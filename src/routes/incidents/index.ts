@@ -1,0 +1,63 @@
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { getIncident, listIncidents } from '../../incidents/queries.js';
+import {
+  AlertSchema,
+  IncidentDetailSchema,
+  IncidentIdParamsSchema,
+  IncidentListSchema,
+  IncidentSchema,
+  ListIncidentsQuerySchema,
+  TimelineEventSchema,
+} from '../../schemas/incidents.js';
+import { problemResponses } from '../../schemas/problem.js';
+
+const security = [{ bearerAuth: [] }];
+
+const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Temporary, until these join sharedSchemas (plugins/openapi.ts): register them so the $refs resolve.
+  // addSchema in an encapsulated plugin makes Fastify rebuild this context's validator from its default
+  // Ajv builder (which silently strips unknown query keys), so the TypeBox compiler is set again.
+  const schemas = { Incident: IncidentSchema, Alert: AlertSchema, TimelineEvent: TimelineEventSchema };
+  const missing = Object.entries(schemas).filter(([id]) => !app.getSchema(id));
+  if (missing.length > 0) {
+    for (const [, schema] of missing) app.addSchema(schema);
+    app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  }
+  const viewer = app.authorize('viewer');
+
+  app.get(
+    '/v1/incidents',
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['incidents'],
+        summary: 'List incidents, newest first',
+        description:
+          'Ordered by opening time, newest first. Filters combine with AND. Pages are cursor-based: ' +
+          'pass `nextCursor` back as `cursor` until it is null. A page never repeats or skips an incident.',
+        security,
+        querystring: ListIncidentsQuerySchema,
+        response: { 200: IncidentListSchema, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => listIncidents(app.db, request.query),
+  );
+
+  app.get(
+    '/v1/incidents/:id',
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['incidents'],
+        summary: 'Get an incident with its alerts and timeline',
+        description: 'Alerts are ordered by when they were first seen; the timeline is oldest first.',
+        security,
+        params: IncidentIdParamsSchema,
+        response: { 200: IncidentDetailSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getIncident(app.db, request.params.id),
+  );
+};
+
+export default incidentRoutes;
