@@ -32,7 +32,12 @@ t.test('every operation is documented: tags, summary, problem responses, securit
     for (const status of errors) {
       t.ok(op.responses[status].content?.['application/problem+json'], `${where} ${status} is problem+json`);
     }
-    if (path.startsWith('/v1/')) {
+    if (op.tags.includes('webhooks')) {
+      // Senders authenticate with an integration key: a Bearer header, or the key in the path.
+      const keyInPath = path.includes('{key}');
+      t.same(op.security ?? [], keyInPath ? [] : [{ integrationKey: [] }], `${where} declares its key`);
+      t.ok(op.responses['401'], `${where} documents 401`);
+    } else if (path.startsWith('/v1/')) {
       t.same(op.security, [{ bearerAuth: [] }], `${where} declares bearer auth`);
       t.ok(op.responses['401'] && op.responses['403'], `${where} documents 401 and 403`);
     }

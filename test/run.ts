@@ -5,6 +5,8 @@
  * Prints "N passed, N failed" last, counting assertions as tap does.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 
@@ -14,6 +16,25 @@ const embedded = url
   ? undefined
   : await startEmbeddedPostgres({ dataDir: '.klaxon-test', port: config.KLAXON_EMBEDDED_PG_PORT + 10, database: 'postgres' });
 url ??= embedded!.url;
+
+// Concurrent runs share the embedded server: each registers itself, and the last one out stops it.
+const users = path.join('.klaxon-test', 'users');
+if (embedded) {
+  mkdirSync(users, { recursive: true });
+  writeFileSync(path.join(users, String(process.pid)), '');
+}
+function othersAlive(): boolean {
+  return readdirSync(users).some((name) => {
+    if (name === String(process.pid)) return false;
+    try {
+      process.kill(Number(name), 0);
+      return true;
+    } catch {
+      rmSync(path.join(users, name), { force: true });
+      return false;
+    }
+  });
+}
 
 const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], {
   env: { ...process.env, DATABASE_URL: url },
@@ -35,7 +56,10 @@ if (summary) {
   const n = (k: string) => Number(summary.match(new RegExp(`${k}: (\\d+)`))?.[1] ?? 0);
   [total, pass, fail, skip] = [n('total'), n('pass'), n('fail'), n('skip')];
 }
-await embedded?.stop();
+if (embedded) {
+  rmSync(path.join(users, String(process.pid)), { force: true });
+  if (!othersAlive()) await embedded.stop();
+}
 if (!summary) fail = Math.max(fail, 1); // no summary means tap itself failed
 if (code !== 0 && fail === 0) fail = 1;
 console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}` + (total ? '' : ' (no tests ran)'));

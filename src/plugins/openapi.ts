@@ -4,12 +4,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '../schemas/problem.js';
 import { ApiKeySchema } from '../schemas/api-keys.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
+import { SilenceSchema } from '../schemas/silences.js';
 import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
 export const API_VERSION = '0.1.0';
 
 /** Shared schemas: registered once, referenced by $id, emitted as #/components/schemas. */
-export const sharedSchemas = [ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema];
+export const sharedSchemas = [ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema, SilenceSchema];
 
 export default fp(
   async (app) => {

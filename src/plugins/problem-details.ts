@@ -37,7 +37,9 @@ export function toKlaxonError(err: unknown): KlaxonError {
   if (err instanceof KlaxonError) return err;
   const e = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (e?.validation) {
-    const errors = fieldErrors(e.validationContext ?? 'body', e.validation);
+    // Fastify names the query string "querystring"; the API documents it as /query.
+    const context = e.validationContext === 'querystring' ? 'query' : (e.validationContext ?? 'body');
+    const errors = fieldErrors(context, e.validation);
     return Errors.validation(errors.map((x) => `${x.path} ${x.message}`).join('; '), errors);
   }
   const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined;

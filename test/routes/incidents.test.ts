@@ -156,12 +156,11 @@ t.test('bad query parameters are 400 problems naming the parameter', async (t) =
     t.match(res.json(), { code: 'KLX_VALIDATION', detail: 'cursor is invalid' });
     t.equal(res.json().errors[0].path, '/query/cursor');
   }
-  // The validator names the part "querystring" today, while docs/architecture.md says /query/…: either passes.
   const cases: [string, string][] = [
     ['limit=0', 'limit'],
     ['limit=201', 'limit'],
     ['limit=abc', 'limit'],
-    ['limit=1.5', 'limit'],
+    ['limit=-1', 'limit'],
     ['status=closed', 'status'],
     ['severity=SEV5', 'severity'],
     ['integration=not-a-uuid', 'integration'],
@@ -172,8 +171,8 @@ t.test('bad query parameters are 400 problems naming the parameter', async (t) =
     const res = await get(`/v1/incidents?${query}`);
     t.equal(res.statusCode, 400, query);
     t.match(res.json(), { code: 'KLX_VALIDATION' });
-    const path = new RegExp(`^/query(string)?/${name}$`);
-    t.ok(res.json().errors?.some((e: { path: string }) => path.test(e.path)), `${query}: ${path} in ${res.body}`);
+    const path = `/query/${name}`;
+    t.ok(res.json().errors?.some((e: { path: string }) => e.path === path), `${query}: ${path} in ${res.body}`);
   }
 });
 

@@ -140,7 +140,7 @@ t.test('bad input is a 400 problem naming the field, and nothing is stored', asy
 
   const badState = await app.inject({ url: '/v1/silences?state=bogus', headers: responder });
   t.equal(badState.statusCode, 400);
-  t.strictSame(badState.json().errors.map((e: { path: string }) => e.path), ['/querystring/state'], 'fastify names the part querystring');
+  t.strictSame(badState.json().errors.map((e: { path: string }) => e.path), ['/query/state'], 'fastify names the part querystring');
   for (const method of ['GET', 'DELETE'] as const) {
     const badId = await app.inject({ method, url: '/v1/silences/not-a-uuid', headers: responder });
     t.equal(badId.statusCode, 400);

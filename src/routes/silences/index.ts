@@ -12,7 +12,7 @@ import {
 const security = [{ bearerAuth: [] }];
 const tags = ['silences'];
 // Inlined until 'Silence' is in sharedSchemas (plugins/openapi.ts); then Type.Ref('Silence').
-const SilenceResponse = SilenceSchema;
+const SilenceResponse = Type.Ref('Silence');
 
 const silenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const viewer = app.authorize('viewer');
