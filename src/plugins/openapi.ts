@@ -4,13 +4,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '../schemas/problem.js';
 import { ApiKeySchema } from '../schemas/api-keys.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
+import { AlertSchema, IncidentSchema, TimelineEventSchema } from '../schemas/incidents.js';
 import { SilenceSchema } from '../schemas/silences.js';
 import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
 export const API_VERSION = '0.1.0';
 
 /** Shared schemas: registered once, referenced by $id, emitted as #/components/schemas. */
-export const sharedSchemas = [ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema, SilenceSchema];
+export const sharedSchemas = [
+  ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema, SilenceSchema,
+  IncidentSchema, AlertSchema, TimelineEventSchema,
+];
 
 export default fp(
   async (app) => {

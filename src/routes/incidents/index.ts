@@ -1,28 +1,16 @@
-import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getIncident, listIncidents } from '../../incidents/queries.js';
 import {
-  AlertSchema,
   IncidentDetailSchema,
   IncidentIdParamsSchema,
   IncidentListSchema,
-  IncidentSchema,
   ListIncidentsQuerySchema,
-  TimelineEventSchema,
 } from '../../schemas/incidents.js';
 import { problemResponses } from '../../schemas/problem.js';
 
 const security = [{ bearerAuth: [] }];
 
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Temporary, until these join sharedSchemas (plugins/openapi.ts): register them so the $refs resolve.
-  // addSchema in an encapsulated plugin makes Fastify rebuild this context's validator from its default
-  // Ajv builder (which silently strips unknown query keys), so the TypeBox compiler is set again.
-  const schemas = { Incident: IncidentSchema, Alert: AlertSchema, TimelineEvent: TimelineEventSchema };
-  const missing = Object.entries(schemas).filter(([id]) => !app.getSchema(id));
-  if (missing.length > 0) {
-    for (const [, schema] of missing) app.addSchema(schema);
-    app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  }
   const viewer = app.authorize('viewer');
 
   app.get(
