@@ -67,9 +67,9 @@ export async function applyAlerts(
       decided: alertSeverity(alert, integration.rules),
     });
   }
-  const ordered = [...byIdentity.values()].sort((a, b) =>
-    a.groupKey === b.groupKey ? cmp(a.identity, b.identity) : cmp(a.groupKey, b.groupKey),
-  );
+  // Groups in sorted order (so concurrent deliveries take group locks without deadlock);
+  // within a group the sender's order is kept, so its first firing alert names the incident.
+  const ordered = [...byIdentity.values()].sort((a, b) => cmp(a.groupKey, b.groupKey));
   const summaries = new Map<string, AlertSummary>();
   let i = 0;
   while (i < ordered.length) {

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: Klaxon's webhook ingestion and, in the same run, the ceilings
+ * it is compared with (a bare Fastify route; a route doing one pooled INSERT).
+ * Absolute numbers drift between runs on a small machine: read the ratios.
+ * See docs/benchmarks.md. Exits 1 when any request failed or a check did not hold.
+ *
+ *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--pool 10] [--json out.json]
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import type pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { runLoad, stopLoad, type LoadResult, type LoadSpec } from './load.js';
+import { REPEAT_GROUP_KEY, SAMPLE_BODY, klaxonGroupKey, repeatBody } from './payloads.js';
+import { ratioLines, ratios, table, type Row } from './report.js';
+import { settle, startBareFastify, startInsertCeiling, startKlaxon, type InsertCeiling, type KlaxonServer, type Listening } from './servers.js';
+import { snapshot, verifyClean, verifyDistinct, verifyInsert, verifyRepeat, type Check } from './verify.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    warmup: { type: 'string' },
+    pool: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (args.help) {
+  console.log('npm run bench -- [--duration S] [--connections N] [--warmup S] [--pool N] [--json FILE]\n' +
+    'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.');
+  process.exit(0);
+}
+function intOption(flag: string | undefined, env: string, fallback: number, min: number, max: number): number {
+  const raw = flag ?? process.env[env];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${env} / --option must be an integer from ${min} to ${max} (got ${raw})`);
+  return n;
+}
+const duration = intOption(args.duration, 'BENCH_DURATION', 10, 1, 600);
+const connections = intOption(args.connections, 'BENCH_CONNECTIONS', 50, 1, 1000);
+const warmup = intOption(args.warmup, 'BENCH_WARMUP', 2, 0, 60);
+const poolMax = intOption(args.pool, 'BENCH_POOL', loadConfig({}).DATABASE_POOL_MAX, 1, 200);
+
+const log = (msg: string) => console.log(msg);
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130); // a second signal: stop now, cleanup or not
+    interrupted = true;
+    log(`\n${signal}: stopping the load and cleaning up (send it again to quit at once)`);
+    stopLoad();
+  });
+}
+
+interface Workload {
+  name: string;
+  what: string;
+  spec: (phase: 'warmup' | 'measure') => LoadSpec;
+  /** Runs before the measured load (after the warm-up); returns the checks to run after it. */
+  prepare?: () => Promise<(result: LoadResult) => Promise<Check[]>>;
+  /** The pool whose transactions must finish before the database is read. */
+  pool?: pg.Pool;
+}
+
+const runTag = randomBytes(3).toString('hex');
+const rows: Row[] = [];
+const checks: { workload: string; check: Check }[] = [];
+const closers: (() => Promise<void>)[] = [];
+let db: BenchDatabase | undefined;
+
+async function main(): Promise<void> {
+  log(`Klaxon benchmark — ${new Date().toISOString()}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}`);
+  log(`each workload: ${warmup}s warm-up, then ${duration}s with ${connections} connections; pg pool ${poolMax}`);
+  const load = os.loadavg()[0]!;
+  log(`load average ${load.toFixed(2)}${load > 0.5 ? ' — something else is using the CPU: expect lower, noisier figures' : ''}`);
+  db = await openBenchDatabase(log);
+  const opened = db;
+  closers.push(async () => {
+    await opened.close();
+    log(`\ndropped database ${opened.name}`);
+  });
+  log(`database: ${db.description} (PostgreSQL ${db.serverVersion})`);
+
+  const bare: Listening = await startBareFastify();
+  closers.unshift(() => bare.close());
+  const insert: InsertCeiling = await startInsertCeiling(db.url, poolMax);
+  closers.unshift(() => insert.close());
+  const klaxon: KlaxonServer = await startKlaxon(db.url, poolMax);
+  closers.unshift(() => klaxon.close());
+  const repeatIntegration = await klaxon.createIntegration('bench repeat', 'alertmanager');
+  const distinctIntegration = await klaxon.createIntegration('bench distinct', 'alertmanager');
+  const json = { 'content-type': 'application/json' };
+  const hook = (key: string) => ({ ...json, authorization: `Bearer ${key}` });
+  const pool = klaxon.handle.pool;
+
+  const workloads: Workload[] = [
+    {
+      name: 'bare fastify',
+      what: 'ceiling: GET / on a bare Fastify answering {ok:true}',
+      spec: () => ({ url: `${bare.base}/`, method: 'GET', durationSeconds: 0, connections }),
+    },
+    {
+      name: 'insert ceiling',
+      what: 'ceiling: POST the repeat body to a bare Fastify route doing one INSERT through a pg Pool',
+      spec: () => ({ url: `${insert.base}/insert`, method: 'POST', headers: json, body: SAMPLE_BODY, durationSeconds: 0, connections }),
+      pool: insert.pool,
+      prepare: async () => {
+        const before = await insert.rows();
+        return async (result) => {
+          await settle(insert.pool);
+          return verifyInsert(before, await insert.rows(), result, connections);
+        };
+      },
+    },
+    {
+      name: 'klaxon live',
+      what: "in-app ceiling: GET /health/live through Klaxon's full HTTP stack, no database",
+      spec: () => ({ url: `${klaxon.base}/health/live`, method: 'GET', durationSeconds: 0, connections }),
+    },
+    {
+      name: 'klaxon repeat',
+      what: 'POST /v1/webhooks/alertmanager: the same group of 2 firing alerts again (dedup: counters only)',
+      spec: () => ({ url: `${klaxon.base}/v1/webhooks/alertmanager`, method: 'POST', headers: hook(repeatIntegration.key), body: repeatBody(), durationSeconds: 0, connections }),
+      pool,
+      prepare: async () => {
+        const before = await snapshot(pool, repeatIntegration.id);
+        return async (result) => {
+          await settle(pool);
+          return verifyRepeat(before, await snapshot(pool, repeatIntegration.id), result, connections);
+        };
+      },
+    },
+    {
+      name: 'klaxon distinct',
+      what: 'POST /v1/webhooks/alertmanager: every request a new group of 2 firing alerts (a new incident each)',
+      spec: (phase) => ({
+        url: `${klaxon.base}/v1/webhooks/alertmanager`, method: 'POST', headers: hook(distinctIntegration.key),
+        distinctTag: `${runTag}${phase === 'warmup' ? 'w' : 'm'}`, durationSeconds: 0, connections,
+      }),
+      pool,
+      prepare: async () => {
+        const before = await snapshot(pool, distinctIntegration.id);
+        return async (result) => {
+          await settle(pool);
+          return verifyDistinct(pool, distinctIntegration.id, before, await snapshot(pool, distinctIntegration.id), result, connections);
+        };
+      },
+    },
+  ];
+
+  // The repeat group must exist before its load: the first delivery opens its incident.
+  const first = await fetch(`${klaxon.base}/v1/webhooks/alertmanager`, { method: 'POST', headers: hook(repeatIntegration.key), body: repeatBody() });
+  if (first.status !== 200) throw new Error(`priming the repeat group failed: ${first.status} ${await first.text()}`);
+  const primed = await snapshot(pool, repeatIntegration.id);
+  if (primed.incidents !== 1) throw new Error(`priming opened ${primed.incidents} incidents for ${klaxonGroupKey(REPEAT_GROUP_KEY)}`);
+
+  for (const w of workloads) {
+    if (interrupted) break;
+    if (warmup > 0) {
+      const result = await runLoad({ ...w.spec('warmup'), durationSeconds: warmup });
+      checks.push({ workload: `${w.name} (warm-up)`, check: verifyClean(result) });
+      if (w.pool) await settle(w.pool);
+    }
+    if (interrupted) break;
+    const after = w.prepare ? await w.prepare() : undefined;
+    process.stdout.write(`${w.name}: ${duration}s … `);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const result = await runLoad({ ...w.spec('measure'), durationSeconds: duration });
+    const cpu = process.cpuUsage(cpuBefore);
+    // This process runs only the servers during a load (the generator is a child): its CPU is theirs.
+    const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - started);
+    log(`${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s`);
+    rows.push({ name: w.name, what: w.what, result, serverCpu });
+    checks.push({ workload: w.name, check: verifyClean(result) });
+    for (const check of (await after?.(result)) ?? []) checks.push({ workload: w.name, check });
+  }
+
+  log('');
+  log(table(rows));
+  const list = ratios(new Map(rows.map((r) => [r.name, r.result])));
+  log('\nratios (req/s, same run):');
+  log(ratioLines(list));
+  log(`\nload average now ${os.loadavg()[0]!.toFixed(2)} (this run's own load included)`);
+  log('\nchecks:');
+  for (const { workload, check } of checks) log(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${workload}: ${check.text}`);
+  if (klaxon.errors.length > 0) log(`\nerrors Klaxon handled (first ${klaxon.errors.length}):\n  ${klaxon.errors.join('\n  ')}`);
+
+  if (args.json) {
+    const meta = { date: new Date().toISOString(), loadAverageAtStart: load, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, postgres: db.serverVersion, duration, warmup, connections, poolMax };
+    writeFileSync(args.json, `${JSON.stringify({ meta, results: rows, ratios: list, checks }, null, 2)}\n`);
+    log(`\nwrote ${args.json}`);
+  }
+}
+
+let failed = false;
+try {
+  await main();
+} catch (err) {
+  failed = true;
+  console.error(`\nbenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+} finally {
+  for (const close of closers) await close().catch((err) => console.error(`cleanup: ${String(err)}`));
+}
+const anyFailed = failed || interrupted || checks.some((c) => !c.check.ok);
+if (!failed && !interrupted) log(anyFailed ? '\nFAILED: a request failed or a check did not hold' : '\nall requests 2xx, all checks hold');
+process.exitCode = interrupted ? 130 : anyFailed ? 1 : 0;
+// Everything is closed, so the process ends by itself; if a handle leaked, say so rather than hang.
+setTimeout(() => {
+  console.error('bench: still running 10 s after cleanup (a leaked handle); exiting');
+  process.exit(process.exitCode ?? 1);
+}, 10_000).unref();

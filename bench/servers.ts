@@ -1,0 +1,134 @@
+/**
+ * The three servers the benchmark loads, all in this process on 127.0.0.1:0:
+ * the real Klaxon app, and two ceilings to compare it with in the same run —
+ * a bare Fastify route, and a bare Fastify route doing one INSERT through a pg
+ * Pool of Klaxon's size.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type DbHandle } from '../src/db/client.js';
+
+export interface Listening {
+  base: string;
+  close(): Promise<void>;
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** True when no query or transaction holds or waits for a client of the pool. */
+export function poolIdle(pool: pg.Pool): boolean {
+  return pool.waitingCount === 0 && pool.idleCount === pool.totalCount;
+}
+
+/**
+ * Waits until the server has finished the requests that were in flight when the
+ * load generator stopped (their transactions still commit): the pool must stay
+ * idle for several checks in a row.
+ */
+export async function settle(pool: pg.Pool, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 5) {
+    if (Date.now() > deadline) throw new Error('the server did not go idle after the load stopped');
+    await new Promise((r) => setTimeout(r, 50));
+    quiet = poolIdle(pool) ? quiet + 1 : 0;
+  }
+}
+
+/** Ceiling (a): one route answering `{ok:true}`. */
+export async function startBareFastify(): Promise<Listening> {
+  const app = Fastify({ logger: false });
+  app.get('/', async () => ({ ok: true }));
+  const base = await listen(app);
+  return { base, close: () => app.close() };
+}
+
+export interface InsertCeiling extends Listening {
+  pool: pg.Pool;
+  rows(): Promise<number>;
+}
+
+/** Ceiling (b): POST the webhook body, one INSERT of it into a scratch table, answer `{ok:true}`. */
+export async function startInsertCeiling(url: string, poolMax: number): Promise<InsertCeiling> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: 'klaxon-bench-ceiling' });
+  pool.on('error', () => undefined);
+  await pool.query(
+    'create table bench_scratch (id bigint generated always as identity primary key, received_at timestamptz not null default now(), body text not null)',
+  );
+  const app = Fastify({ logger: false });
+  // The body is stored as received, as Klaxon stores each delivery's body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post('/insert', async (request) => {
+    await pool.query('insert into bench_scratch (body) values ($1)', [request.body]);
+    return { ok: true };
+  });
+  const base = await listen(app);
+  return {
+    base,
+    pool,
+    async rows() {
+      return Number((await pool.query('select count(*)::int as n from bench_scratch')).rows[0].n);
+    },
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+export interface KlaxonServer extends Listening {
+  handle: DbHandle;
+  adminKey: string;
+  /** Creates an integration through the API, as an operator would. */
+  createIntegration(name: string, kind: 'alertmanager'): Promise<{ id: string; key: string }>;
+  /** The first few errors the app handled (for a failing run's report). */
+  errors: string[];
+}
+
+/** The real app, exactly as the server builds it (default config, no request logging), on its own pool. */
+export async function startKlaxon(url: string, poolMax: number): Promise<KlaxonServer> {
+  const handle = openDatabase(url, poolMax);
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp({ config: loadConfig({}), db: handle.db });
+    const errors: string[] = [];
+    app.addHook('onError', async (request, _reply, error) => {
+      if (errors.length < 5) errors.push(`${request.method} ${request.url.replace(/\/v1\/webhooks\/(\w+)\/.+/, '/v1/webhooks/$1/<key>')}: ${error.message}`);
+    });
+    const base = await listen(app);
+    const admin = await createApiKey(handle.db, { name: 'bench admin', role: 'admin' });
+    const server = app;
+    return {
+      base,
+      handle,
+      adminKey: admin.key,
+      errors,
+      async createIntegration(name, kind) {
+        const res = await fetch(`${base}/v1/integrations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, kind }),
+        });
+        const body = (await res.json()) as { id: string; key: string };
+        if (res.status !== 201) throw new Error(`integration not created: ${res.status} ${JSON.stringify(body)}`);
+        return body;
+      },
+      async close() {
+        await server.close();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await handle.close().catch(() => undefined);
+    throw err;
+  }
+}
