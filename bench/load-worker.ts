@@ -55,6 +55,7 @@ process.once('message', (spec: LoadSpec) => {
     };
     process.send!(out, () => process.exit(0));
   });
+  instance.on('start', () => process.send!('started'));
   process.on('message', (msg) => {
     if (msg === 'stop') instance.stop();
   });

@@ -42,7 +42,8 @@ export function stopLoad(): void {
   if (current?.connected) current.send('stop');
 }
 
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+/** `onStart` runs when the first requests go out (after the child's start-up). */
+export function runLoad(spec: LoadSpec, onStart?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     // The parent's execArgv (`--import tsx`) is inherited, so the worker runs as TypeScript.
     const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -51,8 +52,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     let failure: string | undefined;
     // A hung run is ended: the duration plus the request timeout plus start-up slack.
     const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationSeconds + 30) * 1000);
-    child.on('message', (msg: LoadResult | { error: string }) => {
-      if ('error' in msg) failure = msg.error;
+    child.on('message', (msg: LoadResult | { error: string } | 'started') => {
+      if (msg === 'started') onStart?.();
+      else if ('error' in msg) failure = msg.error;
       else answer = msg;
     });
     child.on('error', (err) => {

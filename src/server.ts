@@ -62,6 +62,8 @@ function printBanner(address: string, database: string, adminKey?: string): void
     `  API docs:   ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Database:   ${database}`,
     `  API auth:   Authorization: Bearer <api key>`,
+    `  Webhooks:   ${base}/v1/webhooks/{alertmanager|datadog|health} with an integration's key`,
+    `              (create one: POST ${base}/v1/integrations; see docs/integrations.md)`,
   ];
   if (adminKey) {
     lines.push(
