@@ -5,6 +5,7 @@
  * and PostgreSQL still share the cores: compare ratios from one run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface LoadSpec {
@@ -68,4 +69,40 @@ export function runLoad(spec: LoadSpec, onStart?: () => void): Promise<LoadResul
     });
     child.send(spec);
   });
+}
+
+/** All cores' busy and total time from /proc/stat (Linux); undefined elsewhere. */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3]! - fields[4]!, total }; // idle and iowait are not busy
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MeasuredLoad {
+  result: LoadResult;
+  /** CPU this process used while the load ran, in cores: the servers' (the generator is a child). */
+  serverCpu: number;
+  /** Share of all cores busy while the load ran: servers, generator, PostgreSQL and anything else. */
+  machineCpu?: number;
+}
+
+/** runLoad, plus the CPU used from the first request to the result. */
+export async function measureLoad(spec: LoadSpec): Promise<MeasuredLoad> {
+  let cpu = process.cpuUsage();
+  let machine = machineTicks();
+  let started = performance.now();
+  const result = await runLoad(spec, () => {
+    cpu = process.cpuUsage();
+    machine = machineTicks();
+    started = performance.now();
+  });
+  const used = process.cpuUsage(cpu);
+  const serverCpu = (used.user + used.system) / 1000 / (performance.now() - started);
+  const after = machineTicks();
+  const machineCpu = machine && after ? (after.busy - machine.busy) / (after.total - machine.total) : undefined;
+  return { result, serverCpu, ...(machineCpu === undefined ? {} : { machineCpu }) };
 }

@@ -7,6 +7,8 @@ export interface Row {
   result: LoadResult;
   /** CPU the server process used during the run, in cores (1.0 = one core busy throughout). */
   serverCpu: number;
+  /** Share of all cores busy during the run (servers, generator, PostgreSQL, anything else); Linux only. */
+  machineCpu?: number;
 }
 
 export interface Ratio {
@@ -25,8 +27,8 @@ function pad(cells: string[][]): string {
 }
 
 export function table(rows: Row[]): string {
-  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'server CPU'];
-  const body = rows.map(({ name, result: r, serverCpu }) => [
+  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'server CPU', 'machine CPU'];
+  const body = rows.map(({ name, result: r, serverCpu, machineCpu }) => [
     name,
     num(r.requestsPerSecond),
     num(r.latencyMs.p50),
@@ -35,6 +37,7 @@ export function table(rows: Row[]): string {
     num(r.non2xx),
     num(r.errors),
     `${Math.round(serverCpu * 100)}%`,
+    machineCpu === undefined ? 'n/a' : `${Math.round(machineCpu * 100)}%`,
   ]);
   const legend = rows.map((r) => `  ${r.name.padEnd(Math.max(...rows.map((x) => x.name.length)))}  ${r.what}`);
   return `${pad([head, ...body])}\n\n${legend.join('\n')}`;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
-import { runLoad, stopLoad, type LoadResult, type LoadSpec } from './load.js';
+import { measureLoad, runLoad, stopLoad, type LoadResult, type LoadSpec } from './load.js';
 import { REPEAT_GROUP_KEY, SAMPLE_BODY, klaxonGroupKey, repeatBody } from './payloads.js';
 import { ratioLines, ratios, table, type Row } from './report.js';
 import { settle, startBareFastify, startInsertCeiling, startKlaxon, type InsertCeiling, type KlaxonServer, type Listening } from './servers.js';
@@ -169,17 +169,9 @@ async function main(): Promise<void> {
     if (interrupted) break;
     const after = w.prepare ? await w.prepare() : undefined;
     process.stdout.write(`${w.name}: ${duration}s … `);
-    // This process runs only the servers during a load (the generator is a child): its CPU is theirs.
-    let cpuBefore = process.cpuUsage();
-    let started = performance.now();
-    const result = await runLoad({ ...w.spec('measure'), durationSeconds: duration }, () => {
-      cpuBefore = process.cpuUsage();
-      started = performance.now();
-    });
-    const cpu = process.cpuUsage(cpuBefore);
-    const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - started);
+    const { result, serverCpu, machineCpu } = await measureLoad({ ...w.spec('measure'), durationSeconds: duration });
     log(`${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s`);
-    rows.push({ name: w.name, what: w.what, result, serverCpu });
+    rows.push({ name: w.name, what: w.what, result, serverCpu, machineCpu });
     checks.push({ workload: w.name, check: verifyClean(result) });
     for (const check of (await after?.(result)) ?? []) checks.push({ workload: w.name, check });
   }

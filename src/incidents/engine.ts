@@ -1,5 +1,5 @@
 import type { AlertRow } from '../db/schema.js';
-import type { AdapterResult, NormalizedAlert, SeverityDecision } from '../ingest/types.js';
+import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
 import * as store from './incident-store.js';
 import type { Trx } from './incident-store.js';
 import { alertSeverity, incidentSeverity, type CompiledRule } from './severity.js';
@@ -30,9 +30,7 @@ interface Touched {
   created: boolean;
 }
 
-interface Prepared extends NormalizedAlert {
-  decided: SeverityDecision;
-}
+type Prepared = store.PreparedAlert;
 
 /**
  * The group key "why were these grouped": the integration's grouping labels when
@@ -101,13 +99,13 @@ async function applyOne(
   if (alert.status === 'resolved') {
     if (!existing || existing.status !== 'firing' || !existing.incident_id) {
       // Unknown, already resolved, or suppressed: record it, open nothing.
-      await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
+      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
       // A repeat may be the first one without truncation: let its incident settle again.
       if (existing?.incident_id && !touched.has(existing.incident_id)) touched.set(existing.incident_id, { id: existing.incident_id, created: false });
       const outcome = existing?.status === 'resolved' ? 'duplicate' : 'resolved';
       return { ...none, incidentId: existing?.incident_id ?? null, outcome };
     }
-    await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
+    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
     const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', existing.incident_id).forUpdate().executeTakeFirstOrThrow();
     await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
     if (!touched.has(incident.id)) touched.set(incident.id, { id: incident.id, created: false });
@@ -117,22 +115,22 @@ async function applyOne(
   // Firing.
   const open = existing?.incident_id ? await store.openIncident(trx, integration.id, alert.groupKey) : undefined;
   if (existing?.status === 'firing' && open && existing.incident_id === open.id) {
-    await saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
+    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
     return { identity: alert.identity, incidentId: open.id, incidentNumber: open.number, outcome: 'duplicate' };
   }
   if (existing?.status === 'resolved' && isStaleFiring(existing, alert)) {
     // A firing that started before the recorded resolution arrived late: not a re-fire.
-    await saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
+    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
     return { ...none, incidentId: existing.incident_id, outcome: 'duplicate' };
   }
   const silence = existing?.status === 'firing' ? undefined : silencedBy(silences, alert.labels);
   if (silence) {
-    await saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
+    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
     return { ...none, outcome: 'suppressed' };
   }
 
   const { incident, outcome } = await incidentForFiring(trx, integration, alert, now);
-  await saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
+  await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
   if (outcome === 'updated') {
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
     await store.addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, now);
@@ -214,53 +212,6 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
 
 function isStaleFiring(existing: AlertRow, alert: Prepared): boolean {
   return !!(existing.ends_at && alert.startsAt && alert.startsAt.getTime() <= existing.ends_at.getTime());
-}
-
-async function saveAlert(
-  trx: Trx,
-  integrationId: string,
-  alert: Prepared,
-  existing: AlertRow | undefined,
-  now: Date,
-  to: { status: AlertRow['status']; incidentId: string | null },
-): Promise<void> {
-  const values = {
-    group_key: alert.groupKey,
-    incident_id: to.incidentId,
-    status: to.status,
-    title: alert.title,
-    labels: JSON.stringify(alert.labels),
-    annotations: JSON.stringify(alert.annotations),
-    severity: alert.decided.severity,
-    severity_reason: alert.decided.reason,
-    service: alert.service ?? null,
-    url: alert.url ?? null,
-    starts_at: alert.startsAt ?? existing?.starts_at ?? null,
-    ends_at: to.status === 'firing' ? null : (alert.endsAt ?? now),
-    last_seen_at: now,
-  };
-  if (existing) {
-    await trx
-      .updateTable('alerts')
-      .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
-      .where('id', '=', existing.id)
-      .execute();
-    return;
-  }
-  // The group lock already serializes first sightings; the identity constraint is the backstop.
-  const inserted = await trx
-    .insertInto('alerts')
-    .values({ ...values, integration_id: integrationId, identity: alert.identity, first_seen_at: now })
-    .onConflict((oc) => oc.columns(['integration_id', 'identity']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-    await trx
-      .updateTable('alerts')
-      .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
-      .where('integration_id', '=', integrationId)
-      .where('identity', '=', alert.identity)
-      .execute();
-  }
 }
 
 function cmp(a: string, b: string): number {

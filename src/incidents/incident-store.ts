@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from '../db/schema.js';
-import type { SeverityDecision } from '../ingest/types.js';
+import type { NormalizedAlert, SeverityDecision } from '../ingest/types.js';
 
 /**
  * SQL for the engine, always inside the delivery's transaction. The engine
@@ -9,6 +9,11 @@ import type { SeverityDecision } from '../ingest/types.js';
  * that makes a second open incident for a group impossible whatever happens.
  */
 export type Trx = Transaction<Database>;
+
+/** A normalized alert with its group key and severity decided for this integration. */
+export interface PreparedAlert extends NormalizedAlert {
+  decided: SeverityDecision;
+}
 
 export async function lockGroup(trx: Trx, integrationId: string, groupKey: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${integrationId}/${groupKey}`}, 0))`.execute(trx);
@@ -111,4 +116,46 @@ export async function incidentAlertStats(trx: Trx, incidentId: string) {
     .limit(1)
     .executeTakeFirst();
   return { total: Number(row.total), firing: Number(row.firing), top };
+}
+
+/** Inserts or updates the alert row, counting the sighting. */
+export async function saveAlert(
+  trx: Trx,
+  integrationId: string,
+  alert: PreparedAlert,
+  existing: AlertRow | undefined,
+  now: Date,
+  to: { status: AlertRow['status']; incidentId: string | null },
+): Promise<void> {
+  const values = {
+    group_key: alert.groupKey,
+    incident_id: to.incidentId,
+    status: to.status,
+    title: alert.title,
+    labels: JSON.stringify(alert.labels),
+    annotations: JSON.stringify(alert.annotations),
+    severity: alert.decided.severity,
+    severity_reason: alert.decided.reason,
+    service: alert.service ?? null,
+    url: alert.url ?? null,
+    starts_at: alert.startsAt ?? existing?.starts_at ?? null,
+    // Only a resolved alert has an end; a stale late firing keeps the end already recorded.
+    ends_at: to.status === 'resolved' ? (alert.endsAt ?? existing?.ends_at ?? now) : null,
+    last_seen_at: now,
+  };
+  // The group lock already serializes first sightings; the identity constraint is the backstop.
+  if (!existing) {
+    const inserted = await trx
+      .insertInto('alerts')
+      .values({ ...values, integration_id: integrationId, identity: alert.identity, first_seen_at: now })
+      .onConflict((oc) => oc.columns(['integration_id', 'identity']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return;
+  }
+  await trx
+    .updateTable('alerts')
+    .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
+    .where('integration_id', '=', integrationId)
+    .where('identity', '=', alert.identity)
+    .execute();
 }

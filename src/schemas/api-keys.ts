@@ -43,7 +43,6 @@ export const CreatedApiKeySchema = Type.Object(
 
 export const ApiKeyListSchema = Type.Object({ items: Type.Array(Type.Ref('ApiKey')) });
 
-export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const ListApiKeysQuerySchema = Type.Object(
   { includeRevoked: Type.Optional(Type.Boolean({ default: false, description: 'Also list revoked keys' })) },

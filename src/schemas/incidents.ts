@@ -110,4 +110,3 @@ export const ListIncidentsQuerySchema = Type.Object(
 );
 export type ListIncidentsQuery = Static<typeof ListIncidentsQuerySchema>;
 
-export const IncidentIdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });

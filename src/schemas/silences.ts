@@ -76,4 +76,3 @@ export const ListSilencesQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });

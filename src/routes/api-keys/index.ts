@@ -5,9 +5,9 @@ import {
   ApiKeyListSchema,
   CreateApiKeyBodySchema,
   CreatedApiKeySchema,
-  IdParamsSchema,
   ListApiKeysQuerySchema,
 } from '../../schemas/api-keys.js';
+import { IdParamsSchema } from '../../schemas/common.js';
 import { problemResponses } from '../../schemas/problem.js';
 
 const security = [{ bearerAuth: [] }];

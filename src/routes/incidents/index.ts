@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getIncident, listIncidents } from '../../incidents/queries.js';
 import {
   IncidentDetailSchema,
-  IncidentIdParamsSchema,
   IncidentListSchema,
   ListIncidentsQuerySchema,
 } from '../../schemas/incidents.js';
+import { IdParamsSchema } from '../../schemas/common.js';
 import { problemResponses } from '../../schemas/problem.js';
 
 const security = [{ bearerAuth: [] }];
@@ -40,7 +40,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get an incident with its alerts and timeline',
         description: 'Alerts are ordered by when they were first seen; the timeline is oldest first.',
         security,
-        params: IncidentIdParamsSchema,
+        params: IdParamsSchema,
         response: { 200: IncidentDetailSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },

@@ -9,7 +9,7 @@ import {
   rotateKey,
   updateIntegration,
 } from '../../integrations/integrations.js';
-import { IdParamsSchema } from '../../schemas/api-keys.js';
+import { IdParamsSchema } from '../../schemas/common.js';
 import {
   CreatedIntegrationSchema,
   CreateIntegrationBodySchema,

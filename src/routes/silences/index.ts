@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createSilence, expireSilence, getSilence, listSilences } from '../../incidents/silences.js';
+import { IdParamsSchema } from '../../schemas/common.js';
 import { problemResponses } from '../../schemas/problem.js';
 import {
   CreateSilenceBodySchema,
-  IdParamsSchema,
   ListSilencesQuerySchema,
-  SilenceSchema,
 } from '../../schemas/silences.js';
 
 const security = [{ bearerAuth: [] }];
