@@ -4,7 +4,7 @@
  * Absolute numbers drift between runs on a small machine: read the ratios.
  * See docs/benchmarks.md. Exits 1 when any request failed or a check did not hold.
  *
- *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--pool 10] [--json out.json]
+ *   npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--pool 10] [--only repeat,insert] [--json out.json]
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -26,11 +26,12 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     pool: { type: 'string' },
     json: { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.help) {
-  console.log('npm run bench -- [--duration S] [--connections N] [--warmup S] [--pool N] [--json FILE]\n' +
+  console.log('npm run bench -- [--duration S] [--connections N] [--warmup S] [--pool N] [--only a,b] [--json FILE]\n' +
     'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.');
   process.exit(0);
 }
@@ -159,7 +160,10 @@ async function main(): Promise<void> {
   const primed = await snapshot(pool, repeatIntegration.id);
   if (primed.incidents !== 1) throw new Error(`priming opened ${primed.incidents} incidents for ${klaxonGroupKey(REPEAT_GROUP_KEY)}`);
 
+  // --only: the workloads whose names contain one of the words (ratios need both of their runs).
+  const only = args.only?.split(',').map((x) => x.trim()).filter(Boolean);
   for (const w of workloads) {
+    if (only && !only.some((word) => w.name.includes(word))) continue;
     if (interrupted) break;
     if (warmup > 0) {
       const result = await runLoad({ ...w.spec('warmup'), durationSeconds: warmup });

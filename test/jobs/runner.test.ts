@@ -39,8 +39,15 @@ t.test('a job enqueued in a rolled-back transaction never runs; one in a committ
   const queued = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs`.execute(db);
   t.equal(queued.rows[0]!.n, 1, 'only the committed job is in the queue');
 
+  const delivery = (age: string) => sql`insert into deliveries (source, status_code, outcome, body, body_bytes, received_at)
+    values ('alertmanager', 200, '{}', '', 0, now() - ${age}::interval)`.execute(db);
+  await delivery('8 days');
+  await delivery('6 days');
+
   await runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: workerLogger(log) });
   t.equal(runs, 1, 'exactly one run: the committed job');
+  const kept = await sql<{ n: number }>`select count(*)::int as n from deliveries`.execute(db);
+  t.equal(kept.rows[0]!.n, 1, 'deliveries past their 7-day retention are pruned, newer ones kept');
   t.notOk(await keyExists(db, id), 'the committed job pruned the expired key');
   t.ok(await keyExists(db, recent.id), 'a key inside its retention is kept');
 

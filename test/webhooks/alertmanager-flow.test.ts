@@ -86,6 +86,9 @@ t.test('a resolve before its firing leaves no phantom incident; a late stale fir
   t.match(res.json().alerts, [{ outcome: 'resolved', incidentId: null }]);
   const late = await post(amBody([amAlert('Flap', 'firing', {}, '2026-11-22T10:00:00Z')]));
   t.match(late.json().alerts, [{ outcome: 'duplicate', incidentId: null }], 'a firing that started before the recorded end is stale');
+  const row = await handle.db.selectFrom('alerts').select(['status', 'ends_at', 'receive_count']).executeTakeFirstOrThrow();
+  t.match(row, { status: 'resolved', receive_count: 2 });
+  t.equal(row.ends_at?.toISOString(), '2026-11-22T10:30:00.000Z', 'the recorded end is kept');
   const count = await handle.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   t.equal(count.n, 0);
 });
