@@ -116,3 +116,27 @@ async function waitForNoBackends(dir: string) {
 function readdirPids(): string[] {
   return readdirSync('/proc').filter((n) => /^\d+$/.test(n));
 }
+
+t.test('runs as a normal user too', async (t) => {
+  // The other tests run as whoever runs the suite (root on CI: postgres then runs as `postgres`).
+  // As root, also prove an unprivileged user can start, use and stop its own embedded server.
+  if (process.getuid?.() !== 0) return t.pass('the suite itself runs as a normal user');
+  const home = mkdtempSync(path.join(os.tmpdir(), 'klaxon-user-'));
+  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('chown', ['nobody', home]);
+  const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('src/db/embedded.ts'))};
+    import pg from 'pg';
+    const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(home, 'data'))}, port: ${port + 20} });
+    const c = new pg.Client(db.url); await c.connect();
+    const { rows } = await c.query('select current_user as u'); await c.end(); await db.stop();
+    console.log(JSON.stringify({ user: rows[0].u, owner: process.getuid() }));`;
+  const out = execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, HOME: home },
+    cwd: process.cwd(),
+  }).toString();
+  const result = JSON.parse(out.trim().split('\n').pop()!);
+  t.equal(result.user, 'klaxon');
+  t.not(result.owner, 0, 'it ran unprivileged');
+  t.notOk(existsSync(path.join(home, 'data', 'pg', 'postmaster.pid')), 'and stopped cleanly');
+});
