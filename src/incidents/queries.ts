@@ -31,6 +31,7 @@ export function rowToIncident(row: IncidentRow): Incident {
     alertCount: row.alert_count,
     firingCount: row.firing_count,
     reopenCount: row.reopen_count,
+    truncatedAlerts: row.truncated_alerts,
     openedAt: row.opened_at.toISOString(),
     resolvedAt: row.resolved_at?.toISOString() ?? null,
     updatedAt: row.updated_at.toISOString(),

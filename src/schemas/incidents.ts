@@ -30,6 +30,7 @@ export const IncidentSchema = Type.Object(
     alertCount: Type.Integer({ minimum: 0 }),
     firingCount: Type.Integer({ minimum: 0 }),
     reopenCount: Type.Integer({ minimum: 0 }),
+    truncatedAlerts: Type.Integer({ minimum: 0, description: 'Alerts the sender left out of its last delivery (Alertmanager max_alerts); the incident never auto-resolves while > 0' }),
     openedAt: DateTime(),
     resolvedAt: Nullable(DateTime()),
     updatedAt: DateTime(),

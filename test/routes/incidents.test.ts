@@ -84,7 +84,7 @@ t.test('the list is newest first, ties broken by id, in the wire shape', async (
   t.same(res.json().items[2], {
     id: uuid(5), number, title: 'Incident 5', status: 'resolved', severity: 'SEV4', severityReason: 'label severity',
     severityOverridden: false, service: 'api', integrationId: INT_B, groupKey: '{}:{alertname="A5"}',
-    alertCount: 0, firingCount: 0, reopenCount: 0, openedAt: '2026-01-03T00:00:00.500Z',
+    alertCount: 0, firingCount: 0, reopenCount: 0, truncatedAlerts: 0, openedAt: '2026-01-03T00:00:00.500Z',
     resolvedAt: '2026-02-01T00:00:00.000Z', updatedAt: res.json().items[2].updatedAt,
   });
   t.equal(typeof number, 'number');

@@ -103,6 +103,7 @@ t.test('never resolves on a group that says resolved while alerts are truncated'
   await post(amBody([amAlert('A', 'resolved'), amAlert('B', 'resolved')], 3));
   let inc = (await app.inject({ url: `/v1/incidents/${id}`, headers: admin })).json();
   t.equal(inc.status, 'triggered', 'stays open: 3 alerts were not shown');
+  t.equal(inc.truncatedAlerts, 3);
   t.ok(inc.timeline.some((e: { kind: string }) => e.kind === 'resolve_deferred'));
   await post(amBody([amAlert('A', 'resolved'), amAlert('B', 'resolved')], 0));
   inc = (await app.inject({ url: `/v1/incidents/${id}`, headers: admin })).json();
