@@ -85,3 +85,24 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const buf = Buffer.from(text).subarray(0, maxBytes);
   return buf.toString('utf8').replace(/\uFFFD$/, '');
 }
+
+/** The newest deliveries of an integration (before a delivery id, for paging back): the audit trail. */
+export async function listDeliveries(db: Db, integrationId: string, opts: { limit: number; before?: number }) {
+  let q = db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('integration_id', '=', integrationId)
+    .orderBy('id', 'desc')
+    .limit(opts.limit);
+  if (opts.before !== undefined) q = q.where('id', '<', opts.before);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    receivedAt: r.received_at.toISOString(),
+    statusCode: r.status_code,
+    outcome: r.outcome as Record<string, unknown>,
+    body: r.body,
+    bodyBytes: r.body_bytes,
+    bodyTruncated: Buffer.byteLength(r.body) < r.body_bytes,
+  }));
+}

@@ -23,6 +23,28 @@ export const DeliveryResultSchema = Type.Object(
   { $id: 'DeliveryResult', title: 'DeliveryResult' },
 );
 
+export const DeliveryListSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      receivedAt: Type.String({ format: 'date-time' }),
+      statusCode: Type.Integer({ description: 'What Klaxon answered' }),
+      outcome: Type.Object({}, { additionalProperties: true, description: 'The per-alert summary, or the errors of a refused body' }),
+      body: Type.String({ description: 'The body as received, cut at KLAXON_DELIVERY_BODY_MAX bytes' }),
+      bodyBytes: Type.Integer(),
+      bodyTruncated: Type.Boolean(),
+    }),
+  ),
+});
+
+export const ListDeliveriesQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only deliveries older than this delivery id' })),
+  },
+  { additionalProperties: false },
+);
+
 const StringMap = Type.Record(Type.String(), Type.String());
 
 /** Documentation of what Alertmanager sends (webhook v4); unknown fields are accepted. */

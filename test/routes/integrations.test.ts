@@ -110,4 +110,9 @@ t.test('signed integrations require a fresh, matching X-Klaxon-Signature', async
   const ok = await send(signBody(secret, amBody, now));
   t.equal(ok.statusCode, 200, ok.body);
   t.equal(ok.json().alerts[0].outcome, 'created');
+  const audit = await app.inject({ url: `/v1/integrations/${integration.id}/deliveries?limit=5`, headers: await auth('admin') });
+  t.equal(audit.statusCode, 200, audit.body);
+  const [last] = audit.json().items;
+  t.match(last, { statusCode: 200, body: amBody, bodyTruncated: false, outcome: { alerts: [{ outcome: 'created' }] } });
+  t.equal(audit.json().items.length, 1, 'refused (unauthenticated) deliveries are not recorded');
 });

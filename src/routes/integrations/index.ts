@@ -9,7 +9,9 @@ import {
   rotateKey,
   updateIntegration,
 } from '../../integrations/integrations.js';
+import { listDeliveries } from '../../incidents/deliveries.js';
 import { IdParamsSchema } from '../../schemas/common.js';
+import { DeliveryListSchema, ListDeliveriesQuerySchema } from '../../schemas/webhooks.js';
 import {
   CreatedIntegrationSchema,
   CreateIntegrationBodySchema,
@@ -74,6 +76,21 @@ const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     await deleteIntegration(app.db, request.params.id);
     return reply.code(204).send(null);
+  });
+
+  app.get('/v1/integrations/:id/deliveries', {
+    onRequest: admin,
+    schema: {
+      tags, security,
+      summary: 'Recent webhook deliveries of an integration (audit trail)',
+      description: 'Newest first; what was received, what Klaxon answered and what happened to each alert. Kept for KLAXON_DELIVERY_RETENTION_DAYS.',
+      params: IdParamsSchema,
+      querystring: ListDeliveriesQuerySchema,
+      response: { 200: DeliveryListSchema, ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await getIntegration(app.db, request.params.id, app.publicUrl(request)); // 404 for an unknown id
+    return { items: await listDeliveries(app.db, request.params.id, { limit: request.query.limit ?? 20, before: request.query.before }) };
   });
 
   app.post('/v1/integrations/:id/rotate-key', {
