@@ -59,4 +59,6 @@ process.once('message', (spec: LoadSpec) => {
   process.on('message', (msg) => {
     if (msg === 'stop') instance.stop();
   });
+  // Ctrl-C reaches the whole process group: finish like a 'stop' and let the parent report and clean up.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => instance.stop());
 });

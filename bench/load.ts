@@ -25,13 +25,14 @@ export interface LoadResult {
   requestsPerSecond: number;
   durationSeconds: number;
   sent: number;
-  /** 2xx responses received (latencies are of these). */
+  /** 2xx responses received. */
   ok: number;
   non2xx: number;
   /** Connection errors, including timeouts. */
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** Of every response (autocannon counts non-2xx ones too), in milliseconds. */
   latencyMs: { p50: number; p99: number; avg: number; max: number };
 }
 

@@ -8,7 +8,9 @@ export interface Row {
   /** CPU the server process used during the run, in cores (1.0 = one core busy throughout). */
   serverCpu: number;
   /** Share of all cores busy during the run (servers, generator, PostgreSQL, anything else); Linux only. */
-  machineCpu?: number;
+  machineCpu?: number | undefined;
+  /** SQL statements the server sent per committed request (writing workloads). */
+  sqlPerRequest?: number | undefined;
 }
 
 export interface Ratio {
@@ -27,8 +29,8 @@ function pad(cells: string[][]): string {
 }
 
 export function table(rows: Row[]): string {
-  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'server CPU', 'machine CPU'];
-  const body = rows.map(({ name, result: r, serverCpu, machineCpu }) => [
+  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'SQL/req', 'server CPU', 'machine CPU'];
+  const body = rows.map(({ name, result: r, serverCpu, machineCpu, sqlPerRequest }) => [
     name,
     num(r.requestsPerSecond),
     num(r.latencyMs.p50),
@@ -36,6 +38,7 @@ export function table(rows: Row[]): string {
     num(r.ok),
     num(r.non2xx),
     num(r.errors),
+    sqlPerRequest === undefined ? '-' : num(sqlPerRequest, 1),
     `${Math.round(serverCpu * 100)}%`,
     machineCpu === undefined ? 'n/a' : `${Math.round(machineCpu * 100)}%`,
   ]);
@@ -59,6 +62,7 @@ export function ratios(byName: Map<string, LoadResult>): Ratio[] {
 }
 
 export function ratioLines(list: Ratio[]): string {
+  if (list.length === 0) return '  (none: each ratio needs both of its workloads in this run)';
   const width = Math.max(...list.map((r) => r.name.length));
-  return list.map((r) => `  ${r.name.padEnd(width)}  ${r.value.toFixed(2)}  (${r.meaning})`).join('\n');
+  return list.map((r) => `  ${r.name.padEnd(width)}  ${(r.value >= 1 ? r.value.toFixed(2) : r.value.toPrecision(2))}  (${r.meaning})`).join('\n');
 }

@@ -10,14 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
-import { measureLoad, runLoad, stopLoad, type LoadResult, type LoadSpec } from './load.js';
-import { REPEAT_GROUP_KEY, SAMPLE_BODY, klaxonGroupKey, repeatBody } from './payloads.js';
+import { measureLoad, runLoad, stopLoad } from './load.js';
+import { REPEAT_GROUP_KEY, klaxonGroupKey, repeatBody } from './payloads.js';
 import { ratioLines, ratios, table, type Row } from './report.js';
 import { settle, startBareFastify, startInsertCeiling, startKlaxon, type InsertCeiling, type KlaxonServer, type Listening } from './servers.js';
-import { snapshot, verifyClean, verifyDistinct, verifyInsert, verifyRepeat, type Check } from './verify.js';
+import { snapshot, verifyClean, type Check } from './verify.js';
+import { workloads } from './workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,17 +35,22 @@ if (args.help) {
     'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.');
   process.exit(0);
 }
-function intOption(flag: string | undefined, env: string, fallback: number, min: number, max: number): number {
-  const raw = flag ?? process.env[env];
+/** A flag's value, else its BENCH_* variable's, else the default; an integer within bounds. */
+function intOption(name: 'duration' | 'connections' | 'warmup' | 'pool', fallback: number, min: number, max: number): number {
+  const env = `BENCH_${name.toUpperCase()}`;
+  const raw = args[name] ?? process.env[env];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${env} / --option must be an integer from ${min} to ${max} (got ${raw})`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} / ${env} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    process.exit(2);
+  }
   return n;
 }
-const duration = intOption(args.duration, 'BENCH_DURATION', 10, 1, 600);
-const connections = intOption(args.connections, 'BENCH_CONNECTIONS', 50, 1, 1000);
-const warmup = intOption(args.warmup, 'BENCH_WARMUP', 2, 0, 60);
-const poolMax = intOption(args.pool, 'BENCH_POOL', loadConfig({}).DATABASE_POOL_MAX, 1, 200);
+const duration = intOption('duration', 10, 1, 600);
+const connections = intOption('connections', 50, 1, 1000);
+const warmup = intOption('warmup', 2, 0, 60);
+const poolMax = intOption('pool', loadConfig({}).DATABASE_POOL_MAX, 1, 200);
 
 const log = (msg: string) => console.log(msg);
 let interrupted = false;
@@ -58,16 +63,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-interface Workload {
-  name: string;
-  what: string;
-  spec: (phase: 'warmup' | 'measure') => LoadSpec;
-  /** Runs before the measured load (after the warm-up); returns the checks to run after it. */
-  prepare?: () => Promise<(result: LoadResult) => Promise<Check[]>>;
-  /** The pool whose transactions must finish before the database is read. */
-  pool?: pg.Pool;
-}
-
 const runTag = randomBytes(3).toString('hex');
 const rows: Row[] = [];
 const checks: { workload: string; check: Check }[] = [];
@@ -75,7 +70,8 @@ const closers: (() => Promise<void>)[] = [];
 let db: BenchDatabase | undefined;
 
 async function main(): Promise<void> {
-  log(`Klaxon benchmark — ${new Date().toISOString()}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}`);
+  const startedAt = new Date().toISOString();
+  log(`Klaxon benchmark — ${startedAt}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}`);
   log(`each workload: ${warmup}s warm-up, then ${duration}s with ${connections} connections; pg pool ${poolMax}`);
   const load = os.loadavg()[0]!;
   log(`load average ${load.toFixed(2)}${load > 0.5 ? ' — something else is using the CPU: expect lower, noisier figures' : ''}`);
@@ -93,91 +89,45 @@ async function main(): Promise<void> {
   closers.unshift(() => insert.close());
   const klaxon: KlaxonServer = await startKlaxon(db.url, poolMax);
   closers.unshift(() => klaxon.close());
-  const repeatIntegration = await klaxon.createIntegration('bench repeat', 'alertmanager');
-  const distinctIntegration = await klaxon.createIntegration('bench distinct', 'alertmanager');
-  const json = { 'content-type': 'application/json' };
-  const hook = (key: string) => ({ ...json, authorization: `Bearer ${key}` });
+  const repeat = await klaxon.createIntegration('bench repeat', 'alertmanager');
+  const distinct = await klaxon.createIntegration('bench distinct', 'alertmanager');
   const pool = klaxon.handle.pool;
 
-  const workloads: Workload[] = [
-    {
-      name: 'bare fastify',
-      what: 'ceiling: GET / on a bare Fastify answering {ok:true}',
-      spec: () => ({ url: `${bare.base}/`, method: 'GET', durationSeconds: 0, connections }),
-    },
-    {
-      name: 'insert ceiling',
-      what: 'ceiling: POST the repeat body to a bare Fastify route doing one INSERT through a pg Pool',
-      spec: () => ({ url: `${insert.base}/insert`, method: 'POST', headers: json, body: SAMPLE_BODY, durationSeconds: 0, connections }),
-      pool: insert.pool,
-      prepare: async () => {
-        const before = await insert.rows();
-        return async (result) => {
-          await settle(insert.pool);
-          return verifyInsert(before, await insert.rows(), result, connections);
-        };
-      },
-    },
-    {
-      name: 'klaxon live',
-      what: "in-app ceiling: GET /health/live through Klaxon's full HTTP stack, no database",
-      spec: () => ({ url: `${klaxon.base}/health/live`, method: 'GET', durationSeconds: 0, connections }),
-    },
-    {
-      name: 'klaxon repeat',
-      what: 'POST /v1/webhooks/alertmanager: the same group of 2 firing alerts again (dedup: counters only)',
-      spec: () => ({ url: `${klaxon.base}/v1/webhooks/alertmanager`, method: 'POST', headers: hook(repeatIntegration.key), body: repeatBody(), durationSeconds: 0, connections }),
-      pool,
-      prepare: async () => {
-        const before = await snapshot(pool, repeatIntegration.id);
-        return async (result) => {
-          await settle(pool);
-          return verifyRepeat(before, await snapshot(pool, repeatIntegration.id), result, connections);
-        };
-      },
-    },
-    {
-      name: 'klaxon distinct',
-      what: 'POST /v1/webhooks/alertmanager: every request a new group of 2 firing alerts (a new incident each)',
-      spec: (phase) => ({
-        url: `${klaxon.base}/v1/webhooks/alertmanager`, method: 'POST', headers: hook(distinctIntegration.key),
-        distinctTag: `${runTag}${phase === 'warmup' ? 'w' : 'm'}`, durationSeconds: 0, connections,
-      }),
-      pool,
-      prepare: async () => {
-        const before = await snapshot(pool, distinctIntegration.id);
-        return async (result) => {
-          await settle(pool);
-          return verifyDistinct(pool, distinctIntegration.id, before, await snapshot(pool, distinctIntegration.id), result, connections);
-        };
-      },
-    },
-  ];
-
   // The repeat group must exist before its load: the first delivery opens its incident.
-  const first = await fetch(`${klaxon.base}/v1/webhooks/alertmanager`, { method: 'POST', headers: hook(repeatIntegration.key), body: repeatBody() });
+  const first = await fetch(`${klaxon.base}/v1/webhooks/alertmanager`, {
+    method: 'POST', headers: { authorization: `Bearer ${repeat.key}`, 'content-type': 'application/json' }, body: repeatBody(),
+  });
   if (first.status !== 200) throw new Error(`priming the repeat group failed: ${first.status} ${await first.text()}`);
-  const primed = await snapshot(pool, repeatIntegration.id);
+  const primed = await snapshot(pool, repeat.id);
   if (primed.incidents !== 1) throw new Error(`priming opened ${primed.incidents} incidents for ${klaxonGroupKey(REPEAT_GROUP_KEY)}`);
 
   // --only: the workloads whose names contain one of the words (ratios need both of their runs).
   const only = args.only?.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const w of workloads) {
+  for (const w of workloads({ bare, insert, klaxon, repeat, distinct, connections, runTag })) {
     if (only && !only.some((word) => w.name.includes(word))) continue;
     if (interrupted) break;
     if (warmup > 0) {
-      const result = await runLoad({ ...w.spec('warmup'), durationSeconds: warmup });
+      const result = await runLoad(w.spec('warmup', warmup));
       checks.push({ workload: `${w.name} (warm-up)`, check: verifyClean(result) });
-      if (w.pool) await settle(w.pool);
+      if (w.writes) await settle(w.writes.pool);
     }
     if (interrupted) break;
-    const after = w.prepare ? await w.prepare() : undefined;
+    const verify = await w.writes?.prepare();
+    const statementsBefore = w.writes?.statements() ?? 0;
     process.stdout.write(`${w.name}: ${duration}s … `);
-    const { result, serverCpu, machineCpu } = await measureLoad({ ...w.spec('measure'), durationSeconds: duration });
+    const { result, serverCpu, machineCpu } = await measureLoad(w.spec('measure', duration));
     log(`${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s`);
-    rows.push({ name: w.name, what: w.what, result, serverCpu, machineCpu });
     checks.push({ workload: w.name, check: verifyClean(result) });
-    for (const check of (await after?.(result)) ?? []) checks.push({ workload: w.name, check });
+    let sqlPerRequest: number | undefined;
+    if (w.writes && verify) {
+      // The requests in flight at the stop still finish; then count, then read back.
+      await settle(w.writes.pool);
+      const statements = w.writes.statements() - statementsBefore;
+      const outcome = await verify(result);
+      if (outcome.committed > 0) sqlPerRequest = statements / outcome.committed;
+      for (const check of outcome.checks) checks.push({ workload: w.name, check });
+    }
+    rows.push({ name: w.name, what: w.what, result, serverCpu, machineCpu, sqlPerRequest });
   }
 
   log('');
@@ -188,10 +138,11 @@ async function main(): Promise<void> {
   log(`\nload average now ${os.loadavg()[0]!.toFixed(2)} (this run's own load included)`);
   log('\nchecks:');
   for (const { workload, check } of checks) log(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${workload}: ${check.text}`);
-  if (klaxon.errors.length > 0) log(`\nerrors Klaxon handled (first ${klaxon.errors.length}):\n  ${klaxon.errors.join('\n  ')}`);
+  const errors = klaxon.errors();
+  if (errors.length > 0) log(`\nerrors Klaxon handled:\n  ${errors.join('\n  ')}`);
 
   if (args.json) {
-    const meta = { date: new Date().toISOString(), loadAverageAtStart: load, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, postgres: db.serverVersion, duration, warmup, connections, poolMax };
+    const meta = { date: startedAt, loadAverageAtStart: load, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, postgres: db.serverVersion, duration, warmup, connections, poolMax };
     writeFileSync(args.json, `${JSON.stringify({ meta, results: rows, ratios: list, checks }, null, 2)}\n`);
     log(`\nwrote ${args.json}`);
   }

@@ -43,6 +43,20 @@ export async function settle(pool: pg.Pool, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/** Counts the statements sent on the pool's connections (the counter must be attached before the first). */
+export function countStatements(pool: pg.Pool): () => number {
+  let n = 0;
+  pool.on('connect', (client) => {
+    const target = client as unknown as { query: (...args: unknown[]) => unknown };
+    const original = target.query.bind(client);
+    target.query = (...args) => {
+      n++;
+      return original(...args);
+    };
+  });
+  return () => n;
+}
+
 /** Ceiling (a): one route answering `{ok:true}`. */
 export async function startBareFastify(): Promise<Listening> {
   const app = Fastify({ logger: false });
@@ -53,6 +67,7 @@ export async function startBareFastify(): Promise<Listening> {
 
 export interface InsertCeiling extends Listening {
   pool: pg.Pool;
+  statements: () => number;
   rows(): Promise<number>;
 }
 
@@ -60,6 +75,7 @@ export interface InsertCeiling extends Listening {
 export async function startInsertCeiling(url: string, poolMax: number): Promise<InsertCeiling> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: 'klaxon-bench-ceiling' });
   pool.on('error', () => undefined);
+  const statements = countStatements(pool);
   await pool.query(
     'create table bench_scratch (id bigint generated always as identity primary key, received_at timestamptz not null default now(), body text not null)',
   );
@@ -74,6 +90,7 @@ export async function startInsertCeiling(url: string, poolMax: number): Promise<
   return {
     base,
     pool,
+    statements,
     async rows() {
       return Number((await pool.query('select count(*)::int as n from bench_scratch')).rows[0].n);
     },
@@ -86,22 +103,25 @@ export async function startInsertCeiling(url: string, poolMax: number): Promise<
 
 export interface KlaxonServer extends Listening {
   handle: DbHandle;
+  statements: () => number;
   adminKey: string;
   /** Creates an integration through the API, as an operator would. */
   createIntegration(name: string, kind: 'alertmanager'): Promise<{ id: string; key: string }>;
-  /** The first few errors the app handled (for a failing run's report). */
-  errors: string[];
+  /** The first few distinct errors the app handled, with counts (for a failing run's report). */
+  errors(): string[];
 }
 
 /** The real app, exactly as the server builds it (default config, no request logging), on its own pool. */
 export async function startKlaxon(url: string, poolMax: number): Promise<KlaxonServer> {
   const handle = openDatabase(url, poolMax);
+  const statements = countStatements(handle.pool);
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({ config: loadConfig({}), db: handle.db });
-    const errors: string[] = [];
+    const seen = new Map<string, number>();
     app.addHook('onError', async (request, _reply, error) => {
-      if (errors.length < 5) errors.push(`${request.method} ${request.url.replace(/\/v1\/webhooks\/(\w+)\/.+/, '/v1/webhooks/$1/<key>')}: ${error.message}`);
+      const text = `${request.method} ${request.url.replace(/\/v1\/webhooks\/(\w+)\/.+/, '/v1/webhooks/$1/<key>')}: ${error.message}`;
+      if (seen.has(text) || seen.size < 5) seen.set(text, (seen.get(text) ?? 0) + 1);
     });
     const base = await listen(app);
     const admin = await createApiKey(handle.db, { name: 'bench admin', role: 'admin' });
@@ -109,8 +129,9 @@ export async function startKlaxon(url: string, poolMax: number): Promise<KlaxonS
     return {
       base,
       handle,
+      statements,
       adminKey: admin.key,
-      errors,
+      errors: () => [...seen].map(([text, n]) => `${n}× ${text}`),
       async createIntegration(name, kind) {
         const res = await fetch(`${base}/v1/integrations`, {
           method: 'POST',
