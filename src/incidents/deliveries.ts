@@ -45,8 +45,7 @@ export async function ingestDelivery(db: Db, input: DeliveryInput): Promise<Deli
 /** Applies already-normalized alerts (heartbeats come here without a body to decode). */
 export async function applyDecoded(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
   return db.transaction().execute(async (trx) => {
-    const silences = await loadActiveSilences(trx, input.now);
-    const alerts = await applyAlerts(trx, input.integration, result, silences, input.now);
+    const alerts = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
     const deliveryId = await recordDelivery(trx, input, 200, outcome);
     return { deliveryId, integrationId: input.integration.id, ...outcome };

@@ -52,9 +52,11 @@ export async function applyAlerts(
   trx: Trx,
   integration: IngestIntegration,
   result: AdapterResult,
-  silences: ActiveSilence[],
+  loadSilences: () => Promise<ActiveSilence[]>,
   now: Date,
 ): Promise<AlertSummary[]> {
+  let silences: Promise<ActiveSilence[]> | undefined;
+  const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
   const byIdentity = new Map<string, Prepared>();
   for (const alert of result.alerts) {
     // Within one delivery the last word on an identity wins.
@@ -72,13 +74,18 @@ export async function applyAlerts(
   let i = 0;
   while (i < ordered.length) {
     const groupKey = ordered[i]!.groupKey;
+    const group: Prepared[] = [];
+    for (; i < ordered.length && ordered[i]!.groupKey === groupKey; i++) group.push(ordered[i]!);
+
+    const firing = group.filter((a) => a.status === 'firing');
+    const counted = await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now);
+    for (const [identity, hit] of counted) summaries.set(identity, { identity, ...hit, outcome: 'duplicate' });
+    const rest = group.filter((a) => !counted.has(a.identity));
+    if (rest.length === 0) continue;
+
     await store.lockGroup(trx, integration.id, groupKey);
     const touched = new Map<string, Touched>();
-    for (; i < ordered.length && ordered[i]!.groupKey === groupKey; i++) {
-      const alert = ordered[i]!;
-      const summary = await applyOne(trx, integration, alert, silences, now, touched);
-      summaries.set(alert.identity, summary);
-    }
+    for (const alert of rest) summaries.set(alert.identity, await applyOne(trx, integration, alert, activeSilences, now, touched));
     for (const t of touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
   }
   // Answer in the sender's order.
@@ -89,7 +96,7 @@ async function applyOne(
   trx: Trx,
   integration: IngestIntegration,
   alert: Prepared,
-  silences: ActiveSilence[],
+  silences: () => Promise<ActiveSilence[]>,
   now: Date,
   touched: Map<string, Touched>,
 ): Promise<AlertSummary> {
@@ -116,6 +123,8 @@ async function applyOne(
   const open = existing?.incident_id ? await store.openIncident(trx, integration.id, alert.groupKey) : undefined;
   if (existing?.status === 'firing' && open && existing.incident_id === open.id) {
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
+    // Its severity changed (else the fast path would have counted it): the incident's may rise.
+    if (!touched.has(open.id)) touched.set(open.id, { id: open.id, created: false });
     return { identity: alert.identity, incidentId: open.id, incidentNumber: open.number, outcome: 'duplicate' };
   }
   if (existing?.status === 'resolved' && isStaleFiring(existing, alert)) {
@@ -123,7 +132,7 @@ async function applyOne(
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
     return { ...none, incidentId: existing.incident_id, outcome: 'duplicate' };
   }
-  const silence = existing?.status === 'firing' ? undefined : silencedBy(silences, alert.labels);
+  const silence = existing?.status === 'firing' ? undefined : silencedBy(await silences(), alert.labels);
   if (silence) {
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
     return { ...none, outcome: 'suppressed' };

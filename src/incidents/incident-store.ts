@@ -159,3 +159,32 @@ export async function saveAlert(
     .where('identity', '=', alert.identity)
     .execute();
 }
+
+/**
+ * The duplicate fast path: one statement counts every alert of the group that is
+ * already firing, unchanged in severity, in an open incident — the common case of
+ * Alertmanager re-sends and HA duplicates — without taking the group lock. A row a
+ * concurrent delivery is changing is re-checked after that delivery commits (READ
+ * COMMITTED), so an alert resolved meanwhile is not counted here and takes the locked path.
+ */
+export async function countFiringDuplicates(
+  trx: Trx,
+  integrationId: string,
+  groupKey: string,
+  alerts: PreparedAlert[],
+  now: Date,
+): Promise<Map<string, { incidentId: string; incidentNumber: number }>> {
+  if (alerts.length === 0) return new Map();
+  const values = alerts.map(
+    (a) => sql`(${a.identity}, ${a.title}, ${JSON.stringify(a.labels)}::jsonb, ${JSON.stringify(a.annotations)}::jsonb, ${a.url ?? null}, ${a.decided.severity})`,
+  );
+  const { rows } = await sql<{ identity: string; incident_id: string; number: number }>`
+    update alerts a set receive_count = a.receive_count + 1, last_seen_at = ${now},
+      title = v.title, labels = v.labels, annotations = v.annotations, url = v.url
+    from (values ${sql.join(values)}) as v(identity, title, labels, annotations, url, severity), incidents i
+    where a.integration_id = ${integrationId} and a.identity = v.identity and a.group_key = ${groupKey}
+      and a.status = 'firing' and a.severity = v.severity
+      and i.id = a.incident_id and i.status <> 'resolved'
+    returning a.identity, a.incident_id, i.number`.execute(trx);
+  return new Map(rows.map((r) => [r.identity, { incidentId: r.incident_id, incidentNumber: Number(r.number) }]));
+}

@@ -111,7 +111,8 @@ t.test('real Alertmanager → Klaxon: fire a group, resolve one, re-fire it, res
     const now = Date.now();
     const body = [
       ...fire.map((i) => ({ labels: labelsOf(i), annotations: { summary: `down: ${i}` }, startsAt: (startsAt[i] = new Date(now).toISOString()) })),
-      ...resolve.map((i) => ({ labels: labelsOf(i), annotations: { summary: `down: ${i}` }, startsAt: startsAt[i], endsAt: new Date(now - 1000).toISOString() })),
+      // Ended just now, but never before it started (Alertmanager refuses that, e.g. right after a re-fire).
+      ...resolve.map((i) => ({ labels: labelsOf(i), annotations: { summary: `down: ${i}` }, startsAt: startsAt[i], endsAt: new Date(Math.max(now - 1000, Date.parse(startsAt[i]!) + 1)).toISOString() })),
     ];
     const res = await fetch(`${am}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`alertmanager refused the alerts: ${res.status} ${await res.text()}`);

@@ -110,3 +110,21 @@ t.test('silences: matching alerts are recorded as suppressed and open no inciden
   const incident = (await app.inject({ url: `/v1/incidents/${outcomes[1].incidentId}`, headers: admin })).json();
   t.equal(incident.alertCount, 1, 'the suppressed alert is not part of the incident');
 });
+
+t.test('a repeat whose severity rose raises its incident\'s severity', async (t) => {
+  const { app, auth } = await buildTestApp(t);
+  const admin = await auth('admin');
+  const am = await createIntegration(app, admin, { name: 'am', kind: 'alertmanager' });
+  const send = async (severity: string) => {
+    const res = await app.inject({ method: 'POST', url: `/v1/webhooks/alertmanager/${am.key}`, payload: { receiver: 'r', groupKey: 'g', status: 'firing', alerts: [
+      { status: 'firing', labels: { alertname: 'Disk', severity }, startsAt: '2026-11-22T10:00:00Z' },
+    ] } });
+    return res.json().alerts[0];
+  };
+  const first = await send('warning');
+  t.match(await send('warning'), { outcome: 'duplicate' });
+  t.match(await send('page'), { outcome: 'duplicate', incidentId: first.incidentId });
+  const inc = (await app.inject({ url: `/v1/incidents/${first.incidentId}`, headers: admin })).json();
+  t.match(inc, { severity: 'SEV1', severityReason: /severity="page"/ });
+  t.equal(inc.alerts[0].receiveCount, 3);
+});
