@@ -77,13 +77,14 @@ export async function applyAlerts(
     const group: Prepared[] = [];
     for (; i < ordered.length && ordered[i]!.groupKey === groupKey; i++) group.push(ordered[i]!);
 
+    // Every row of a group is written under its lock, so row locks never interleave into a deadlock.
+    await store.lockGroup(trx, integration.id, groupKey);
     const firing = group.filter((a) => a.status === 'firing');
     const counted = await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now);
     for (const [identity, hit] of counted) summaries.set(identity, { identity, ...hit, outcome: 'duplicate' });
     const rest = group.filter((a) => !counted.has(a.identity));
     if (rest.length === 0) continue;
 
-    await store.lockGroup(trx, integration.id, groupKey);
     const touched = new Map<string, Touched>();
     for (const alert of rest) summaries.set(alert.identity, await applyOne(trx, integration, alert, activeSilences, now, touched));
     for (const t of touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);

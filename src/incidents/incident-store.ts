@@ -161,11 +161,10 @@ export async function saveAlert(
 }
 
 /**
- * The duplicate fast path: one statement counts every alert of the group that is
- * already firing, unchanged in severity, in an open incident — the common case of
- * Alertmanager re-sends and HA duplicates — without taking the group lock. A row a
- * concurrent delivery is changing is re-checked after that delivery commits (READ
- * COMMITTED), so an alert resolved meanwhile is not counted here and takes the locked path.
+ * The duplicate fast path, under the group lock: one statement counts every alert
+ * of the group that is already firing, unchanged in severity, in an open incident —
+ * the common case of Alertmanager re-sends and HA duplicates — instead of three
+ * statements per alert. What it does not match takes the full path.
  */
 export async function countFiringDuplicates(
   trx: Trx,

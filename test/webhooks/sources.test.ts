@@ -117,7 +117,8 @@ t.test('a repeat whose severity rose raises its incident\'s severity', async (t)
   const am = await createIntegration(app, admin, { name: 'am', kind: 'alertmanager' });
   const send = async (severity: string) => {
     const res = await app.inject({ method: 'POST', url: `/v1/webhooks/alertmanager/${am.key}`, payload: { receiver: 'r', groupKey: 'g', status: 'firing', alerts: [
-      { status: 'firing', labels: { alertname: 'Disk', severity }, startsAt: '2026-11-22T10:00:00Z' },
+      // A fixed fingerprint: the same alert whose severity label changed (e.g. a relabelled rule).
+      { status: 'firing', labels: { alertname: 'Disk', severity }, fingerprint: '00000000000000aa', startsAt: '2026-11-22T10:00:00Z' },
     ] } });
     return res.json().alerts[0];
   };
