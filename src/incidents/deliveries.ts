@@ -44,6 +44,23 @@ export async function ingestDelivery(db: Db, input: DeliveryInput): Promise<Deli
 
 /** Applies already-normalized alerts (heartbeats come here without a body to decode). */
 export async function applyDecoded(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
+  return retryOnConflict(() => applyOnce(db, input, result));
+}
+
+/** PostgreSQL's "try again" answers: the whole transaction rolled back, so rerunning it is safe. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+    }
+  }
+}
+
+function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
   return db.transaction().execute(async (trx) => {
     const alerts = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
