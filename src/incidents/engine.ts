@@ -181,13 +181,12 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
 
 /** After a group's alerts: counts, severity (never lowered), and resolution when nothing fires. */
 async function settle(trx: Trx, integration: IngestIntegration, touched: Touched, truncated: number, now: Date) {
-  const current = await trx.selectFrom('incidents').selectAll().where('id', '=', touched.id).executeTakeFirstOrThrow();
-  const stats = await store.incidentAlertStats(trx, current.id);
+  const { incident: current, ...stats } = await store.incidentWithStats(trx, touched.id);
   const severity = stats.top
     ? incidentSeverity({
         current: { severity: current.severity, reason: current.severity_reason },
         overridden: current.severity_overridden,
-        highestAlert: { severity: stats.top.severity, reason: stats.top.severity_reason },
+        highestAlert: stats.top,
         distinctAlerts: stats.total,
         promoteAfterAlerts: integration.promoteAfterAlerts,
       })

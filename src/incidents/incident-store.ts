@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from '../db/schema.js';
-import type { NormalizedAlert, SeverityDecision } from '../ingest/types.js';
+import type { NormalizedAlert, Severity, SeverityDecision } from '../ingest/types.js';
 
 /**
  * SQL for the engine, always inside the delivery's transaction. The engine
@@ -97,25 +97,24 @@ export async function addEvent(
     .execute();
 }
 
-/** The incident's firing alerts and the most severe of all its alerts (SEV1 < SEV4 sorts as text). */
-export async function incidentAlertStats(trx: Trx, incidentId: string) {
-  const row = await trx
-    .selectFrom('alerts')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('total'),
-      eb.fn.count<number>('id').filterWhere('status', '=', 'firing').as('firing'),
-    ])
-    .where('incident_id', '=', incidentId)
-    .executeTakeFirstOrThrow();
-  const top = await trx
-    .selectFrom('alerts')
-    .select(['severity', 'severity_reason', 'identity'])
-    .where('incident_id', '=', incidentId)
-    .orderBy('severity')
-    .orderBy('first_seen_at')
-    .limit(1)
-    .executeTakeFirst();
-  return { total: Number(row.total), firing: Number(row.firing), top };
+/**
+ * An incident with its alert counts and its most severe alert, in one round trip
+ * ('SEV1' < 'SEV4' sorts as text, so the first by severity is the most severe).
+ */
+export async function incidentWithStats(trx: Trx, incidentId: string) {
+  const { rows } = await sql<IncidentRow & { total: number; firing: number; top_severity: Severity | null; top_reason: string | null }>`
+    select i.*, s.total, s.firing, t.severity as top_severity, t.severity_reason as top_reason
+    from incidents i
+    cross join lateral (
+      select count(*)::int as total, (count(*) filter (where status = 'firing'))::int as firing
+      from alerts where incident_id = i.id
+    ) s
+    left join lateral (
+      select severity, severity_reason from alerts where incident_id = i.id order by severity, first_seen_at limit 1
+    ) t on true
+    where i.id = ${incidentId}`.execute(trx);
+  const { total, firing, top_severity, top_reason, ...incident } = rows[0]!;
+  return { incident: incident as IncidentRow, total, firing, top: top_severity ? { severity: top_severity, reason: top_reason! } : undefined };
 }
 
 /** Inserts or updates the alert row, counting the sighting. */
