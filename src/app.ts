@@ -6,6 +6,7 @@ import type { Db } from './db/client.js';
 import type { Logger } from 'pino';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
+import jsonBody from './plugins/json-body.js';
 import openapiPlugin from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(problemDetails);
+  await app.register(jsonBody);
   await app.register(databasePlugin, { db: deps.db });
   await app.register(authPlugin);
   await app.register(openapiPlugin);
