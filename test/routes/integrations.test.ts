@@ -99,8 +99,8 @@ t.test('signed integrations require a fresh, matching X-Klaxon-Signature', async
     ['garbage', 'sha256=abc'],
     ['wrong secret', signBody('klx_sig_wrong', amBody, now)],
     ['other body', signBody(secret, amBody + ' ', now)],
-    ['too old', signBody(secret, amBody, now - 301)],
-    ['from the future', signBody(secret, amBody, now + 301)],
+    ['too old', signBody(secret, amBody, now - 600)],
+    ['from the future', signBody(secret, amBody, now + 600)],
   ];
   for (const [name, signature] of refused) {
     const res = await send(signature);
