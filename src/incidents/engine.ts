@@ -1,4 +1,4 @@
-import type { AlertRow } from '../db/schema.js';
+import type { AlertRow, IncidentRow } from '../db/schema.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
 import * as store from './incident-store.js';
 import type { Trx } from './incident-store.js';
@@ -85,23 +85,43 @@ export async function applyAlerts(
     const rest = group.filter((a) => !counted.has(a.identity));
     if (rest.length === 0) continue;
 
-    const touched = new Map<string, Touched>();
-    for (const alert of rest) summaries.set(alert.identity, await applyOne(trx, integration, alert, activeSilences, now, touched));
-    for (const t of touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
+    const existing = await store.lockAlerts(trx, integration.id, rest.map((a) => a.identity));
+    const g: GroupState = { key: groupKey, open: undefined, touched: new Map() };
+    for (const alert of rest) {
+      summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
+    }
+    for (const t of g.touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
   }
   // Answer in the sender's order.
   return [...byIdentity.keys()].map((id) => summaries.get(id)!);
+}
+
+/** One group while its lock is held: its open incident (looked up once) and the incidents it changed. */
+interface GroupState {
+  key: string;
+  /** undefined until looked up; null when the group has no open incident. */
+  open: IncidentRow | null | undefined;
+  touched: Map<string, Touched>;
+}
+
+async function openOf(trx: Trx, integrationId: string, g: GroupState): Promise<IncidentRow | null> {
+  if (g.open === undefined) g.open = (await store.openIncident(trx, integrationId, g.key)) ?? null;
+  return g.open;
+}
+
+function touch(g: GroupState, id: string, created = false): void {
+  if (!g.touched.has(id)) g.touched.set(id, { id, created });
 }
 
 async function applyOne(
   trx: Trx,
   integration: IngestIntegration,
   alert: Prepared,
+  existing: AlertRow | undefined,
   silences: () => Promise<ActiveSilence[]>,
   now: Date,
-  touched: Map<string, Touched>,
+  g: GroupState,
 ): Promise<AlertSummary> {
-  const existing = await store.lockAlert(trx, integration.id, alert.identity);
   const none = { identity: alert.identity, incidentId: null, incidentNumber: null };
 
   if (alert.status === 'resolved') {
@@ -109,23 +129,23 @@ async function applyOne(
       // Unknown, already resolved, or suppressed: record it, open nothing.
       await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
       // A repeat may be the first one without truncation: let its incident settle again.
-      if (existing?.incident_id && !touched.has(existing.incident_id)) touched.set(existing.incident_id, { id: existing.incident_id, created: false });
+      if (existing?.incident_id) touch(g, existing.incident_id);
       const outcome = existing?.status === 'resolved' ? 'duplicate' : 'resolved';
       return { ...none, incidentId: existing?.incident_id ?? null, outcome };
     }
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
     const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', existing.incident_id).forUpdate().executeTakeFirstOrThrow();
     await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
-    if (!touched.has(incident.id)) touched.set(incident.id, { id: incident.id, created: false });
+    touch(g, incident.id);
     return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
   }
 
   // Firing.
-  const open = existing?.incident_id ? await store.openIncident(trx, integration.id, alert.groupKey) : undefined;
+  const open = existing?.incident_id ? await openOf(trx, integration.id, g) : undefined;
   if (existing?.status === 'firing' && open && existing.incident_id === open.id) {
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
     // Its severity changed (else the fast path would have counted it): the incident's may rise.
-    if (!touched.has(open.id)) touched.set(open.id, { id: open.id, created: false });
+    touch(g, open.id);
     return { identity: alert.identity, incidentId: open.id, incidentNumber: open.number, outcome: 'duplicate' };
   }
   if (existing?.status === 'resolved' && isStaleFiring(existing, alert)) {
@@ -139,37 +159,37 @@ async function applyOne(
     return { ...none, outcome: 'suppressed' };
   }
 
-  const { incident, outcome } = await incidentForFiring(trx, integration, alert, now);
+  const { incident, outcome } = await incidentForFiring(trx, integration, alert, now, g);
   await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
   if (outcome === 'updated') {
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
     await store.addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, now);
   }
-  if (!touched.has(incident.id)) touched.set(incident.id, { id: incident.id, created: outcome === 'created' });
+  touch(g, incident.id, outcome === 'created');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
 }
 
 /** The open incident of the alert's group, or a reopened one within the window, or a new one. */
-async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert: Prepared, now: Date) {
-  const open = await store.openIncident(trx, integration.id, alert.groupKey);
+async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert: Prepared, now: Date, g: GroupState) {
+  const open = await openOf(trx, integration.id, g);
   if (open) return { incident: open, outcome: 'updated' as const };
   const previous = await store.latestResolved(trx, integration.id, alert.groupKey);
   const windowMs = integration.reopenWindowSeconds * 1000;
   const sinceMs = previous?.resolved_at ? now.getTime() - previous.resolved_at.getTime() : Infinity;
   if (previous && sinceMs <= windowMs) {
-    const incident = await store.reopenIncident(trx, previous.id, now);
+    const incident = (g.open = await store.reopenIncident(trx, previous.id, now));
     const message = `Reopened: "${alert.title}" fired ${Math.round(sinceMs / 1000)}s after resolution, within the ${integration.reopenWindowSeconds}s reopen window`;
     await store.addEvent(trx, incident.id, 'reopened', message, { identity: alert.identity, resolvedAt: previous.resolved_at }, now);
     return { incident, outcome: 'reopened' as const };
   }
-  const incident = await store.insertIncident(trx, {
+  const incident = (g.open = await store.insertIncident(trx, {
     integrationId: integration.id,
     groupKey: alert.groupKey,
     title: alert.title,
     severity: alert.decided,
     service: alert.service ?? null,
     now,
-  });
+  }));
   const after = previous
     ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
     : '';

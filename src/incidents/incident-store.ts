@@ -19,14 +19,17 @@ export async function lockGroup(trx: Trx, integrationId: string, groupKey: strin
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${integrationId}/${groupKey}`}, 0))`.execute(trx);
 }
 
-export function lockAlert(trx: Trx, integrationId: string, identity: string): Promise<AlertRow | undefined> {
-  return trx
+/** The existing rows of these alerts, locked (in identity order) for the rest of the transaction. */
+export async function lockAlerts(trx: Trx, integrationId: string, identities: string[]): Promise<Map<string, AlertRow>> {
+  const rows = await trx
     .selectFrom('alerts')
     .selectAll()
     .where('integration_id', '=', integrationId)
-    .where('identity', '=', identity)
+    .where('identity', 'in', identities)
+    .orderBy('identity')
     .forUpdate()
-    .executeTakeFirst();
+    .execute();
+  return new Map(rows.map((r) => [r.identity, r]));
 }
 
 export function openIncident(trx: Trx, integrationId: string, groupKey: string): Promise<IncidentRow | undefined> {
