@@ -1,21 +1,11 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import pg from 'pg';
-import { freshDatabase, urlFor } from './helper.js';
+import { freshDatabase, queryUrl as query, urlFor } from './helper.js';
 
 // `npm run migrate` is this script; run it as a process, the way operators do.
 const migrate = (env: Record<string, string>) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, encoding: 'utf8' });
 
-async function query(url: string, text: string) {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return (await c.query(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 t.test('npm run migrate applies pending migrations and exits 0', async (t) => {
   const { name } = await freshDatabase(t);

@@ -43,6 +43,17 @@ export async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
+/** Runs one query on its own connection to `url` and returns the rows. */
+export async function queryUrl(url: string, text: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The template's name changes whenever a migration file does, so a stale template is never used. */
 function templateName(): string {
   const hash = createHash('sha256');

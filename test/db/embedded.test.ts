@@ -3,23 +3,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { queryUrl as query } from '../helper.js';
 
 // The embedded server is what `npm start` uses without DATABASE_URL; these tests start real ones.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'klaxon-embedded-'));
 const port = 54390 + (process.pid % 9);
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function query(url: string, text: string) {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return (await c.query(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 t.test('initialises, keeps data across restarts, and stops cleanly', async (t) => {
   const first = await startEmbeddedPostgres({ dataDir, port });
