@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -11,6 +10,7 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
 import healthRoutes from './routes/health/index.js';
+import { validatorCompiler } from './schemas/validator.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
 import silenceRoutes from './routes/silences/index.js';
@@ -49,8 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 512 },
   });
-  // Bodies are validated exactly (no type coercion); params and query strings are converted.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Bodies are validated exactly (no type coercion); params and query strings are converted (see validator.ts).
+  app.setValidatorCompiler(validatorCompiler);
   app.decorate('config', deps.config);
   app.decorate('publicUrl', (request: FastifyRequest) =>
     (deps.config.KLAXON_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),

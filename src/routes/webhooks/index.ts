@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { IntegrationKind } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
@@ -12,6 +11,7 @@ import { recordBeat } from '../../integrations/heartbeats.js';
 import { ingestContext } from '../../integrations/ingest-context.js';
 import { bearerToken } from '../../plugins/auth.js';
 import { problemResponses } from '../../schemas/problem.js';
+import { validatorCompiler } from '../../schemas/validator.js';
 import { AlertmanagerWebhookSchema, DatadogWebhookSchema } from '../../schemas/webhooks.js';
 
 const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 512, description: 'The integration key' }) });
@@ -32,7 +32,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   // Request bodies are documented here, not validated: the adapters validate them with precise paths.
-  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? () => true : TypeBoxValidatorCompiler(route)));
+  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)));
 
   const receive = (source: AdapterSource) => async (request: FastifyRequest<{ Params: { key?: string } }>) => {
     const secret = request.params.key ?? bearerToken(request.headers.authorization);
