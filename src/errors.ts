@@ -34,6 +34,8 @@ function define(code: string, statusCode: number, title: string): Factory & { co
 export const Errors = {
   validation: define('KLX_VALIDATION', 400, 'Request validation failed'),
   malformedBody: define('KLX_MALFORMED_BODY', 400, 'Malformed request body'),
+  /** Any other client error Fastify raises (its status is kept). */
+  badRequest: define('KLX_BAD_REQUEST', 400, 'Bad request'),
   unauthenticated: define('KLX_UNAUTHENTICATED', 401, 'Authentication required'),
   forbidden: define('KLX_FORBIDDEN', 403, 'Insufficient role'),
   notFound: define('KLX_NOT_FOUND', 404, 'Resource not found'),

@@ -29,7 +29,7 @@ export interface DeliveryInput {
  * every alert, and record the delivery, in one transaction. A body the adapter
  * rejects is recorded too (as a 400), then answered with a problem naming the paths.
  */
-export async function ingestDelivery(db: Db, input: DeliveryInput): Promise<DeliveryResult> {
+export async function ingestDelivery(db: Db, input: DeliveryInput & { source: AdapterSource }): Promise<DeliveryResult> {
   let result: AdapterResult;
   try {
     result = decode(input);
@@ -69,8 +69,7 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
   });
 }
 
-function decode(input: DeliveryInput): AdapterResult {
-  if (input.source === 'heartbeat') return { alerts: [], truncatedAlerts: 0, note: 'heartbeat recorded' };
+function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult {
   const parsed = parseWebhookBody(input.rawBody);
   // Health senders (Gatus, healthchecks.io) may send text that is not JSON: the adapter reads rawBody.
   if (!parsed.ok && input.source !== 'health') throw new PayloadError([{ path: '', message: parsed.reason }]);

@@ -86,7 +86,7 @@ export async function applyAlerts(
     if (rest.length === 0) continue;
 
     const existing = await store.lockAlerts(trx, integration.id, rest.map((a) => a.identity));
-    const g: GroupState = { key: groupKey, open: undefined, touched: new Map() };
+    const g: GroupState = { key: groupKey, newest: undefined, touched: new Map() };
     for (const alert of rest) {
       summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
     }
@@ -96,17 +96,22 @@ export async function applyAlerts(
   return [...byIdentity.keys()].map((id) => summaries.get(id)!);
 }
 
-/** One group while its lock is held: its open incident (looked up once) and the incidents it changed. */
+/** One group while its lock is held: its newest incident (looked up once) and the incidents it changed. */
 interface GroupState {
   key: string;
-  /** undefined until looked up; null when the group has no open incident. */
-  open: IncidentRow | null | undefined;
+  /** undefined until looked up; null when the group never had an incident. */
+  newest: IncidentRow | null | undefined;
   touched: Map<string, Touched>;
 }
 
+async function newestOf(trx: Trx, integrationId: string, g: GroupState): Promise<IncidentRow | null> {
+  if (g.newest === undefined) g.newest = (await store.newestIncident(trx, integrationId, g.key)) ?? null;
+  return g.newest;
+}
+
 async function openOf(trx: Trx, integrationId: string, g: GroupState): Promise<IncidentRow | null> {
-  if (g.open === undefined) g.open = (await store.openIncident(trx, integrationId, g.key)) ?? null;
-  return g.open;
+  const newest = await newestOf(trx, integrationId, g);
+  return newest && newest.status !== 'resolved' ? newest : null;
 }
 
 function touch(g: GroupState, id: string, created = false): void {
@@ -171,18 +176,18 @@ async function applyOne(
 
 /** The open incident of the alert's group, or a reopened one within the window, or a new one. */
 async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert: Prepared, now: Date, g: GroupState) {
-  const open = await openOf(trx, integration.id, g);
-  if (open) return { incident: open, outcome: 'updated' as const };
-  const previous = await store.latestResolved(trx, integration.id, alert.groupKey);
+  const newest = await newestOf(trx, integration.id, g);
+  if (newest && newest.status !== 'resolved') return { incident: newest, outcome: 'updated' as const };
+  const previous = newest ?? undefined;
   const windowMs = integration.reopenWindowSeconds * 1000;
   const sinceMs = previous?.resolved_at ? now.getTime() - previous.resolved_at.getTime() : Infinity;
   if (previous && sinceMs <= windowMs) {
-    const incident = (g.open = await store.reopenIncident(trx, previous.id, now));
+    const incident = (g.newest = await store.reopenIncident(trx, previous.id, now));
     const message = `Reopened: "${alert.title}" fired ${Math.round(sinceMs / 1000)}s after resolution, within the ${integration.reopenWindowSeconds}s reopen window`;
     await store.addEvent(trx, incident.id, 'reopened', message, { identity: alert.identity, resolvedAt: previous.resolved_at }, now);
     return { incident, outcome: 'reopened' as const };
   }
-  const incident = (g.open = await store.insertIncident(trx, {
+  const incident = (g.newest = await store.insertIncident(trx, {
     integrationId: integration.id,
     groupKey: alert.groupKey,
     title: alert.title,

@@ -32,25 +32,18 @@ export async function lockAlerts(trx: Trx, integrationId: string, identities: st
   return new Map(rows.map((r) => [r.identity, r]));
 }
 
-export function openIncident(trx: Trx, integrationId: string, groupKey: string): Promise<IncidentRow | undefined> {
+/**
+ * The group's current incident, locked: its open one if it has one (the unique
+ * index allows at most one), else its most recently resolved one (for reopening).
+ */
+export function newestIncident(trx: Trx, integrationId: string, groupKey: string): Promise<IncidentRow | undefined> {
   return trx
     .selectFrom('incidents')
     .selectAll()
     .where('integration_id', '=', integrationId)
     .where('group_key', '=', groupKey)
-    .where('status', '<>', 'resolved')
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export function latestResolved(trx: Trx, integrationId: string, groupKey: string): Promise<IncidentRow | undefined> {
-  return trx
-    .selectFrom('incidents')
-    .selectAll()
-    .where('integration_id', '=', integrationId)
-    .where('group_key', '=', groupKey)
-    .where('status', '=', 'resolved')
-    .orderBy('resolved_at', 'desc')
+    .orderBy(sql`status = 'resolved'`)
+    .orderBy('resolved_at', sql`desc nulls first`)
     .limit(1)
     .forUpdate()
     .executeTakeFirst();

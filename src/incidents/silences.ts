@@ -10,7 +10,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database, MatcherRow, SilenceRow } from '../db/schema.js';
 import { Errors, type FieldError } from '../errors.js';
-import { wellFormed } from '../ingest/limits.js';
 import type { CreateSilenceBody, Silence, SilenceStateFilter, SilenceStatus } from '../schemas/silences.js';
 import { compileMatchers, normalizeMatchers, validateMatchers, type CompiledMatcher, type Matcher } from './matchers.js';
 
@@ -59,12 +58,8 @@ function windowErrors(startsAt: Date, endsAt: Date, now: Date): FieldError[] {
  * Field errors carry paths under /body so the route can pass them through.
  */
 export async function createSilence(db: Db, input: CreateSilenceBody, createdBy: string, now = new Date()): Promise<Silence> {
-  // jsonb refuses lone surrogates, so names and values are made well-formed first.
-  const matchers: Matcher[] = normalizeMatchers(input.matchers).map((m) => ({
-    ...m,
-    name: wellFormed(m.name),
-    value: wellFormed(m.value),
-  }));
+  // Strings arrive well-formed: the API's JSON parser (plugins/json-body.ts) replaces lone surrogates.
+  const matchers: Matcher[] = normalizeMatchers(input.matchers);
   const requestedStart = input.startsAt === undefined ? now : new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
 
@@ -84,7 +79,7 @@ export async function createSilence(db: Db, input: CreateSilenceBody, createdBy:
       matchers: JSON.stringify(matchers),
       starts_at: requestedStart < now ? now : requestedStart,
       ends_at: endsAt,
-      comment: wellFormed(input.comment),
+      comment: input.comment,
       created_by: createdBy,
       created_at: now,
     })

@@ -14,8 +14,6 @@ interface ValidationIssue {
 const FASTIFY_CODES: Record<string, (e: FastifyError) => KlaxonError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => Errors.payloadTooLarge('The request body exceeds the configured limit'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) => Errors.unsupportedMediaType(e.message),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => Errors.malformedBody('Body is empty but Content-Type is application/json'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => Errors.malformedBody('Body is not valid JSON'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => Errors.malformedBody('Content-Length does not match the body'),
   FST_ERR_BAD_URL: () => Errors.routeNotFound('The URL could not be decoded'),
   FST_ERR_ASYNC_CONSTRAINT: () => Errors.routeNotFound(),
@@ -44,9 +42,8 @@ export function toKlaxonError(err: unknown): KlaxonError {
   }
   const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined;
   if (mapped) return mapped(e);
-  if (e instanceof SyntaxError || e?.statusCode === 400) return Errors.malformedBody('Body could not be parsed');
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new KlaxonError('KLX_BAD_REQUEST', e.statusCode, 'Bad request', e.message);
+    return new KlaxonError(Errors.badRequest.code, e.statusCode, Errors.badRequest.title, e.message);
   }
   return Errors.internal('An unexpected error occurred; it has been logged');
 }
