@@ -55,14 +55,23 @@ const storedRules = (rules: RuleInput) =>
 
 const newSigningSecret = () => `klx_sig_${randomBytes(32).toString('base64url')}`;
 
-async function keysOf(db: Db, id: string): Promise<KeyInfo[]> {
-  return db
+/** The working keys (never their hashes) of these integrations, in one query. */
+async function keysByIntegration(db: Db, ids: string[]): Promise<Map<string, KeyInfo[]>> {
+  const byId = new Map<string, KeyInfo[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byId;
+  const rows = await db
     .selectFrom('integration_keys')
-    .select(['key_prefix', 'created_at', 'expires_at'])
-    .where('integration_id', '=', id)
+    .select(['integration_id', 'key_prefix', 'created_at', 'expires_at'])
+    .where('integration_id', 'in', ids)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
     .orderBy('created_at')
     .execute();
+  for (const { integration_id, ...key } of rows) byId.get(integration_id)?.push(key);
+  return byId;
+}
+
+async function keysOf(db: Db, id: string): Promise<KeyInfo[]> {
+  return (await keysByIntegration(db, [id])).get(id)!;
 }
 
 export async function createIntegration(db: Db, body: CreateIntegrationBody, baseUrl: string) {
@@ -110,7 +119,8 @@ export async function getIntegration(db: Db, id: string, baseUrl: string): Promi
 
 export async function listIntegrations(db: Db, baseUrl: string): Promise<Integration[]> {
   const rows = await db.selectFrom('integrations').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
-  return Promise.all(rows.map(async (r) => rowToIntegration(r, await keysOf(db, r.id), baseUrl)));
+  const keys = await keysByIntegration(db, rows.map((r) => r.id));
+  return rows.map((r) => rowToIntegration(r, keys.get(r.id)!, baseUrl));
 }
 
 export async function updateIntegration(db: Db, id: string, body: UpdateIntegrationBody, baseUrl: string) {

@@ -30,7 +30,10 @@ t.test('create, read, update, delete; secrets only at creation', async (t) => {
   const got = (await app.inject({ url: `/v1/integrations/${body.id}`, headers: admin })).json();
   t.notOk('key' in got, 'the key is not shown again');
   t.equal(got.keys.length, 1);
-  t.equal((await app.inject({ url: '/v1/integrations', headers: admin })).json().items.length, 1);
+  const second = await createIntegration(app, admin, { name: 'second', kind: 'datadog' });
+  const listed = (await app.inject({ url: '/v1/integrations', headers: admin })).json().items;
+  t.same(listed.map((i: { name: string; keys: { prefix: string }[] }) => [i.name, i.keys.map((k) => k.prefix)]),
+    [['prod am', [body.key.slice(0, 16)]], ['second', [second.key.slice(0, 16)]]], 'each integration lists its own keys');
 
   const patched = await app.inject({ method: 'PATCH', url: `/v1/integrations/${body.id}`, headers: admin, payload: { name: 'renamed', signed: true } });
   t.equal(patched.statusCode, 200, patched.body);
