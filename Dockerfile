@@ -1,5 +1,6 @@
-# Build stage: dev dependencies, TypeScript compiled to dist/.
-FROM node:22-bookworm-slim AS build
+# Build stage: dev dependencies, TypeScript compiled to dist/. Node 24 LTS (supported to 2028-04);
+# its npm 11 runs only the install scripts package.json's allowScripts approves.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY db ./db
 RUN npm run build
 
 # Runtime stage: production dependencies only, non-root.
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, redactUrl } from '../src/db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { migrateJobQueue } from '../src/jobs/runner.js';
 import { createLogger } from '../src/logger.js';

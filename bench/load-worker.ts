@@ -5,8 +5,8 @@
  * A 'stop' message ends the run early (the partial result is still sent).
  */
 import autocannon from 'autocannon';
-import { distinctBody } from './payloads.js';
 import type { LoadResult, LoadSpec } from './load.js';
+import { distinctBody } from './payloads.js';
 
 if (!process.send) throw new Error('bench/load-worker.ts is started by bench/load.ts, not by hand');
 

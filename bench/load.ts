@@ -4,7 +4,7 @@
  * server's inside one thread. On this 2-core machine the generator, the server
  * and PostgreSQL still share the cores: compare ratios from one run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

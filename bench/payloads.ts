@@ -30,8 +30,16 @@ export function amAlert(name: string, extra: Record<string, string> = {}): AmAle
 
 export function amBody(groupKey: string, groupLabels: Record<string, string>, alerts: AmAlert[]) {
   return {
-    version: '4', receiver: 'klaxon', status: 'firing', groupKey,
-    groupLabels, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am', truncatedAlerts: 0, alerts,
+    version: '4',
+    receiver: 'klaxon',
+    status: 'firing',
+    groupKey,
+    groupLabels,
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://am',
+    truncatedAlerts: 0,
+    alerts,
   };
 }
 
@@ -41,9 +49,7 @@ export const klaxonGroupKey = (groupKey: string) => `klaxon:${groupKey}`;
 /** The `repeat` workload: one group of two firing alerts, always the same bytes. */
 export const REPEAT_GROUP_KEY = '{}:{job="db"}';
 export function repeatBody(): string {
-  return JSON.stringify(
-    amBody(REPEAT_GROUP_KEY, { job: 'db' }, [amAlert('HighLatency', { severity: 'critical' }), amAlert('DiskFull')]),
-  );
+  return JSON.stringify(amBody(REPEAT_GROUP_KEY, { job: 'db' }, [amAlert('HighLatency', { severity: 'critical' }), amAlert('DiskFull')]));
 }
 
 /**

@@ -23,9 +23,7 @@ const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
-    .join('\n');
+  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
 export function table(rows: Row[]): string {
@@ -64,5 +62,7 @@ export function ratios(byName: Map<string, LoadResult>): Ratio[] {
 export function ratioLines(list: Ratio[]): string {
   if (list.length === 0) return '  (none: each ratio needs both of its workloads in this run)';
   const width = Math.max(...list.map((r) => r.name.length));
-  return list.map((r) => `  ${r.name.padEnd(width)}  ${(r.value >= 1 ? r.value.toFixed(2) : r.value.toPrecision(2))}  (${r.meaning})`).join('\n');
+  return list
+    .map((r) => `  ${r.name.padEnd(width)}  ${r.value >= 1 ? r.value.toFixed(2) : r.value.toPrecision(2)}  (${r.meaning})`)
+    .join('\n');
 }

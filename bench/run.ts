@@ -11,12 +11,20 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { type BenchDatabase, openBenchDatabase } from './database.js';
 import { measureLoad, runLoad, stopLoad } from './load.js';
-import { REPEAT_GROUP_KEY, klaxonGroupKey, repeatBody } from './payloads.js';
-import { ratioLines, ratios, table, type Row } from './report.js';
-import { settle, startBareFastify, startInsertCeiling, startKlaxon, type InsertCeiling, type KlaxonServer, type Listening } from './servers.js';
-import { snapshot, verifyClean, type Check } from './verify.js';
+import { klaxonGroupKey, REPEAT_GROUP_KEY, repeatBody } from './payloads.js';
+import { type Row, ratioLines, ratios, table } from './report.js';
+import {
+  type InsertCeiling,
+  type KlaxonServer,
+  type Listening,
+  settle,
+  startBareFastify,
+  startInsertCeiling,
+  startKlaxon,
+} from './servers.js';
+import { type Check, snapshot, verifyClean } from './verify.js';
 import { workloads } from './workloads.js';
 
 const { values: args } = parseArgs({
@@ -31,8 +39,10 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('npm run bench -- [--duration S] [--connections N] [--warmup S] [--pool N] [--only a,b] [--json FILE]\n' +
-    'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.');
+  console.log(
+    'npm run bench -- [--duration S] [--connections N] [--warmup S] [--pool N] [--only a,b] [--json FILE]\n' +
+      'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.',
+  );
   process.exit(0);
 }
 /** A flag's value, else its BENCH_* variable's, else the default; an integer within bounds. */
@@ -95,14 +105,19 @@ async function main(): Promise<void> {
 
   // The repeat group must exist before its load: the first delivery opens its incident.
   const first = await fetch(`${klaxon.base}/v1/webhooks/alertmanager`, {
-    method: 'POST', headers: { authorization: `Bearer ${repeat.key}`, 'content-type': 'application/json' }, body: repeatBody(),
+    method: 'POST',
+    headers: { authorization: `Bearer ${repeat.key}`, 'content-type': 'application/json' },
+    body: repeatBody(),
   });
   if (first.status !== 200) throw new Error(`priming the repeat group failed: ${first.status} ${await first.text()}`);
   const primed = await snapshot(pool, repeat.id);
   if (primed.incidents !== 1) throw new Error(`priming opened ${primed.incidents} incidents for ${klaxonGroupKey(REPEAT_GROUP_KEY)}`);
 
   // --only: the workloads whose names contain one of the words (ratios need both of their runs).
-  const only = args.only?.split(',').map((x) => x.trim()).filter(Boolean);
+  const only = args.only
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const w of workloads({ bare, insert, klaxon, repeat, distinct, connections, runTag })) {
     if (only && !only.some((word) => w.name.includes(word))) continue;
     if (interrupted) break;
@@ -142,7 +157,18 @@ async function main(): Promise<void> {
   if (errors.length > 0) log(`\nerrors Klaxon handled:\n  ${errors.join('\n  ')}`);
 
   if (args.json) {
-    const meta = { date: startedAt, loadAverageAtStart: load, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, postgres: db.serverVersion, duration, warmup, connections, poolMax };
+    const meta = {
+      date: startedAt,
+      loadAverageAtStart: load,
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model.trim(),
+      node: process.version,
+      postgres: db.serverVersion,
+      duration,
+      warmup,
+      connections,
+      poolMax,
+    };
     writeFileSync(args.json, `${JSON.stringify({ meta, results: rows, ratios: list, checks }, null, 2)}\n`);
     log(`\nwrote ${args.json}`);
   }

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, type DbHandle } from '../src/db/client.js';
+import { type DbHandle, openDatabase } from '../src/db/client.js';
 
 export interface Listening {
   base: string;

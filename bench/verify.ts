@@ -56,10 +56,19 @@ export function verifyRepeat(before: IntegrationSnapshot, after: IntegrationSnap
   const bumps = after.receiveCounts.map((n, i) => n - (before.receiveCounts[i] ?? 0));
   return [
     inFlight('deliveries', d, result, connections),
-    check(after.deliveriesOther === before.deliveriesOther, `no failed deliveries recorded (${after.deliveriesOther - before.deliveriesOther} new)`),
-    check(after.incidents === 1 && after.openIncidents === 1, `exactly one incident for the group (${after.incidents}, ${after.openIncidents} open)`),
+    check(
+      after.deliveriesOther === before.deliveriesOther,
+      `no failed deliveries recorded (${after.deliveriesOther - before.deliveriesOther} new)`,
+    ),
+    check(
+      after.incidents === 1 && after.openIncidents === 1,
+      `exactly one incident for the group (${after.incidents}, ${after.openIncidents} open)`,
+    ),
     check(after.alerts === 2, `exactly two alerts for the group (${after.alerts})`),
-    check(bumps.length === 2 && bumps.every((b) => b === d), `each alert's receive_count rose by the deliveries committed (${bumps.join(', ')} vs ${d})`),
+    check(
+      bumps.length === 2 && bumps.every((b) => b === d),
+      `each alert's receive_count rose by the deliveries committed (${bumps.join(', ')} vs ${d})`,
+    ),
     check(after.events === before.events, `a repeat adds no timeline event (${after.events - before.events} added)`),
   ];
 }
@@ -82,8 +91,14 @@ export async function verifyDistinct(
   const stats = rows[0] as { n: number; groups: number; odd: number };
   return [
     inFlight('deliveries', d, result, connections),
-    check(after.deliveriesOther === before.deliveriesOther, `no failed deliveries recorded (${after.deliveriesOther - before.deliveriesOther} new)`),
-    check(after.incidents - before.incidents === d, `one new incident per delivery (${after.incidents - before.incidents} incidents, ${d} deliveries)`),
+    check(
+      after.deliveriesOther === before.deliveriesOther,
+      `no failed deliveries recorded (${after.deliveriesOther - before.deliveriesOther} new)`,
+    ),
+    check(
+      after.incidents - before.incidents === d,
+      `one new incident per delivery (${after.incidents - before.incidents} incidents, ${d} deliveries)`,
+    ),
     check(after.alerts - before.alerts === 2 * d, `two new alerts per delivery (${after.alerts - before.alerts} alerts)`),
     check(stats.groups === stats.n, `every incident has its own group (${stats.groups} groups, ${stats.n} incidents)`),
     check(stats.odd === 0, `every incident is triggered with 2 firing alerts (${stats.odd} not)`),
@@ -96,7 +111,9 @@ export function verifyInsert(before: number, after: number, result: LoadResult, 
 
 /** Every run, the ceilings' too: any non-2xx answer or connection error fails the benchmark. */
 export function verifyClean(result: LoadResult): Check {
-  const codes = Object.entries(result.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`);
+  const codes = Object.entries(result.statusCodes)
+    .filter(([c]) => !c.startsWith('2'))
+    .map(([c, n]) => `${c}×${n}`);
   return check(
     result.non2xx === 0 && result.errors === 0 && result.ok > 0,
     `${result.ok} 2xx, ${result.non2xx} non-2xx${codes.length ? ` (${codes.join(', ')})` : ''}, ${result.errors} errors (${result.timeouts} timeouts)`,

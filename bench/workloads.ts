@@ -5,9 +5,9 @@
  */
 import type pg from 'pg';
 import type { LoadResult, LoadSpec } from './load.js';
-import { SAMPLE_BODY, repeatBody } from './payloads.js';
+import { repeatBody, SAMPLE_BODY } from './payloads.js';
 import type { InsertCeiling, KlaxonServer, Listening } from './servers.js';
-import { snapshot, verifyDistinct, verifyInsert, verifyRepeat, type Check } from './verify.js';
+import { type Check, snapshot, verifyDistinct, verifyInsert, verifyRepeat } from './verify.js';
 
 export interface Outcome {
   /** Requests the server committed (a row each), in-flight ones at the stop included. */
@@ -58,7 +58,14 @@ export function workloads(t: Targets): Workload[] {
     {
       name: 'insert ceiling',
       what: 'ceiling: POST the repeat body to a bare Fastify route doing one INSERT through a pg Pool',
-      spec: (_, durationSeconds) => ({ url: `${insert.base}/insert`, method: 'POST', headers: json, body: SAMPLE_BODY, durationSeconds, connections }),
+      spec: (_, durationSeconds) => ({
+        url: `${insert.base}/insert`,
+        method: 'POST',
+        headers: json,
+        body: SAMPLE_BODY,
+        durationSeconds,
+        connections,
+      }),
       writes: {
         pool: insert.pool,
         statements: insert.statements,
@@ -96,7 +103,10 @@ export function workloads(t: Targets): Workload[] {
       name: 'klaxon distinct',
       what: 'POST /v1/webhooks/alertmanager: every request a new group of 2 firing alerts (a new incident each)',
       spec: (phase, durationSeconds) => ({
-        ...webhook(t.distinct.key), distinctTag: `${t.runTag}${phase === 'warmup' ? 'w' : 'm'}`, durationSeconds, connections,
+        ...webhook(t.distinct.key),
+        distinctTag: `${t.runTag}${phase === 'warmup' ? 'w' : 'm'}`,
+        durationSeconds,
+        connections,
       }),
       writes: {
         pool,

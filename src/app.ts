@@ -1,20 +1,21 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import type { Logger } from 'pino';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import jsonBody from './plugins/json-body.js';
 import openapiPlugin from './plugins/openapi.js';
-import problemDetails from './plugins/problem-details.js';
+import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
+import securityHeaders from './plugins/security-headers.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
 import healthRoutes from './routes/health/index.js';
-import { validatorCompiler } from './schemas/validator.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
+import { validatorCompiler } from './schemas/validator.js';
 
 export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY_MAX'> & Partial<Pick<Config, 'KLAXON_PUBLIC_URL'>>;
 
@@ -48,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 512 },
+    // Router errors (an over-long parameter, an undecodable URL) as problems with a request id.
+    frameworkErrors,
   });
   // Bodies are validated exactly (no type coercion); params and query strings are converted (see validator.ts).
   app.setValidatorCompiler(validatorCompiler);
@@ -58,7 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  closeKeepAliveWhileClosing(app);
 
+  // Before problem-details: hooks registered earlier also run for its not-found answers.
+  await app.register(securityHeaders);
   await app.register(problemDetails);
   await app.register(jsonBody);
   await app.register(databasePlugin, { db: deps.db });
@@ -72,4 +78,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentRoutes);
   await app.register(silenceRoutes);
   return app;
+}
+
+/**
+ * close() closes only the connections idle at that moment: one whose request is in flight
+ * would be kept alive after its answer for keepAliveTimeout (72 s), and close() would wait
+ * for it (Fastify 5 with a default server never applies forceCloseConnections: 'idle';
+ * fastify/fastify#7044). So while closing, answers say `Connection: close`, and any
+ * connection that goes idle is closed at once.
+ */
+function closeKeepAliveWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) app.server.closeIdleConnections();
+  });
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 
 /**
@@ -12,25 +12,43 @@ export const ConfigSchema = Type.Object({
     default: 'info',
     description: 'pino log level',
   }),
-  DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PostgreSQL' }),
-  ),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PostgreSQL' })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
   KLAXON_DATA_DIR: Type.String({ minLength: 1, default: './.klaxon', description: 'Embedded PostgreSQL data' }),
   KLAXON_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329, description: 'Embedded PostgreSQL port' }),
-  KLAXON_BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Max request body bytes' }),
+  KLAXON_BODY_LIMIT: Type.Integer({
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 1024 * 1024,
+    description: 'Max request body bytes',
+  }),
   KLAXON_ADMIN_KEY: Type.Optional(
     Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$', description: 'Ensures an admin API key with this secret' }),
   ),
   KLAXON_MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Run migrations when the server starts' }),
-  KLAXON_WORKER_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Job runner concurrency; 0 disables the runner' }),
+  KLAXON_WORKER_CONCURRENCY: Type.Integer({
+    minimum: 0,
+    maximum: 64,
+    default: 4,
+    description: 'Job runner concurrency; 0 disables the runner',
+  }),
   KLAXON_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'Grace period on SIGTERM' }),
   KLAXON_PUBLIC_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL senders use; unset = from the request' }),
   ),
   KLAXON_DELIVERY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7, description: 'Days webhook deliveries are kept' }),
-  KLAXON_DELIVERY_BODY_MAX: Type.Integer({ minimum: 0, maximum: 1024 * 1024, default: 8192, description: 'Bytes of each delivery body kept for audit' }),
-  KLAXON_REVOKED_KEY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Days revoked API keys are kept' }),
+  KLAXON_DELIVERY_BODY_MAX: Type.Integer({
+    minimum: 0,
+    maximum: 1024 * 1024,
+    default: 8192,
+    description: 'Bytes of each delivery body kept for audit',
+  }),
+  KLAXON_REVOKED_KEY_RETENTION_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    default: 30,
+    description: 'Days revoked API keys are kept',
+  }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -66,7 +84,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** A readable expectation for a variable's schema ("an integer from 0 to 65535"). */
-function explain(schema: Record<string, any>): string {
+function explain(schema: {
+  enum?: unknown[];
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+}): string {
   if (schema.enum) return `must be one of ${schema.enum.join(', ')}`;
   if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
   if (schema.type === 'boolean') return 'must be true or false';

@@ -24,10 +24,11 @@ export class KlaxonError extends Error {
   }
 }
 
-type Factory = (detail?: string, errors?: FieldError[]) => KlaxonError;
+/** Headers the answer carries with the problem (Allow, Retry-After, Accept-Encoding). */
+type Factory = (detail?: string, errors?: FieldError[], headers?: Record<string, string>) => KlaxonError;
 
 function define(code: string, statusCode: number, title: string): Factory & { code: string; statusCode: number; title: string } {
-  const factory = (detail?: string, errors?: FieldError[]) => new KlaxonError(code, statusCode, title, detail, errors);
+  const factory: Factory = (detail, errors, headers) => new KlaxonError(code, statusCode, title, detail, errors, headers);
   return Object.assign(factory, { code, statusCode, title });
 }
 
@@ -38,14 +39,19 @@ export const Errors = {
   badRequest: define('KLX_BAD_REQUEST', 400, 'Bad request'),
   unauthenticated: define('KLX_UNAUTHENTICATED', 401, 'Authentication required'),
   forbidden: define('KLX_FORBIDDEN', 403, 'Insufficient role'),
-  notFound: define('KLX_NOT_FOUND', 404, 'Resource not found'),
+  invalidCursor: define('KLX_INVALID_CURSOR', 400, 'Invalid pagination cursor'),
+  payloadNotUnderstood: define('KLX_PAYLOAD_NOT_UNDERSTOOD', 400, 'Webhook payload not understood'),
+  invalidSignature: define('KLX_INVALID_SIGNATURE', 401, 'Webhook signature refused'),
+  apiKeyNotFound: define('KLX_API_KEY_NOT_FOUND', 404, 'API key not found'),
+  integrationNotFound: define('KLX_INTEGRATION_NOT_FOUND', 404, 'Integration not found'),
+  incidentNotFound: define('KLX_INCIDENT_NOT_FOUND', 404, 'Incident not found'),
+  silenceNotFound: define('KLX_SILENCE_NOT_FOUND', 404, 'Silence not found'),
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
-  conflict: define('KLX_CONFLICT', 409, 'Conflict'),
+  lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),
   payloadTooLarge: define('KLX_PAYLOAD_TOO_LARGE', 413, 'Request body too large'),
+  uriTooLong: define('KLX_URI_TOO_LONG', 414, 'URI too long'),
   unsupportedMediaType: define('KLX_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),
-  unprocessable: define('KLX_UNPROCESSABLE', 422, 'Request could not be processed'),
-  rateLimited: define('KLX_RATE_LIMITED', 429, 'Too many requests'),
   internal: define('KLX_INTERNAL', 500, 'Internal server error'),
   unavailable: define('KLX_UNAVAILABLE', 503, 'Service unavailable'),
 } as const;

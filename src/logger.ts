@@ -1,12 +1,37 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
-/** Paths whose last segment is a secret: webhook and heartbeat keys may travel in the URL. */
-const SECRET_PATH = /^(\/v1\/(?:webhooks\/[^/?]+|heartbeats))\/[^/?]+/;
+const REDACTED = '<redacted>';
 
-/** The URL with path-borne keys masked and the query string elided, for logs and problem bodies. */
+/** A path segment as the router may read it: percent-decoded (when it decodes) and lower-cased. */
+function canonical(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
+
+/**
+ * The URL with path-borne keys masked and the query string elided, for logs and
+ * problem bodies. Keys travel as the segment after `/v1/webhooks/<source>/` or
+ * `/v1/heartbeats/`; that position is found whatever form the URL takes (double
+ * slashes, other letter case, percent-encoding, routes that do not exist), and
+ * any segment that looks like a Klaxon key (`klx_…`) is masked wherever it is.
+ */
 export function redactRequestUrl(url: string): string {
-  const noQuery = url.replace(/\?.*$/, (q) => (q.length > 1 ? '?…' : ''));
-  return noQuery.replace(SECRET_PATH, '$1/<redacted>');
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 || q === url.length - 1 ? '' : '?…';
+  const segments = path.split('/');
+  const words = segments.map(canonical);
+  // The first meaningful segments, ignoring empty ones from repeated slashes.
+  const named = words.map((w, i) => [w, i] as const).filter(([w]) => w !== '' && w !== '.');
+  const at = (n: number) => named[n]?.[0];
+  let secretFrom = Infinity;
+  if (at(0) === 'v1' && at(1) === 'webhooks' && named[3]) secretFrom = named[3][1];
+  if (at(0) === 'v1' && at(1) === 'heartbeats' && named[2]) secretFrom = named[2][1];
+  const masked = segments.map((s, i) => ((i >= secretFrom && s !== '') || words[i]!.includes('klx_') ? REDACTED : s));
+  return masked.join('/') + query;
 }
 
 export const REDACT_PATHS = [

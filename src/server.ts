@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ensureAdminKey } from './auth/api-keys.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase } from './db/setup.js';
 import { startJobRunner } from './jobs/runner.js';
 import { createLogger } from './logger.js';

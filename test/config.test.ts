@@ -4,8 +4,13 @@ import { ConfigError, loadConfig } from '../src/config.js';
 t.test('defaults', async (t) => {
   const c = loadConfig({});
   t.match(c, {
-    PORT: 8080, HOST: '127.0.0.1', LOG_LEVEL: 'info', KLAXON_DATA_DIR: './.klaxon',
-    KLAXON_BODY_LIMIT: 1048576, KLAXON_MIGRATE_ON_START: true, DATABASE_POOL_MAX: 10,
+    PORT: 8080,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    KLAXON_DATA_DIR: './.klaxon',
+    KLAXON_BODY_LIMIT: 1048576,
+    KLAXON_MIGRATE_ON_START: true,
+    DATABASE_POOL_MAX: 10,
   });
   t.equal(c.DATABASE_URL, undefined);
   t.equal(c.KLAXON_ADMIN_KEY, undefined);

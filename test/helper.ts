@@ -5,12 +5,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { createApiKey } from '../src/auth/api-keys.js';
-import { openDatabase, type DbHandle } from '../src/db/client.js';
+import { loadConfig } from '../src/config.js';
+import { type DbHandle, openDatabase } from '../src/db/client.js';
 import { migrateToLatest, migrationsFolder } from '../src/db/migrator.js';
 import { migrateJobQueue } from '../src/jobs/runner.js';
 import { createLogger } from '../src/logger.js';
@@ -108,12 +109,25 @@ export interface TestApp {
   handle: DbHandle & { url: string };
   /** Creates an API key with the role and returns the Authorization header for it. */
   auth(role: Role): Promise<{ authorization: string }>;
+  /** Everything the app logged at info and above, with `captureLog` (else ''). */
+  logged(): string;
 }
 
-export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number; captureLog?: boolean } = {}): Promise<TestApp> {
   const handle = await openTestDatabase(t);
-  // TEST_LOG_LEVEL=error shows what a failing request logged.
-  const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : undefined;
+  let logged = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logged += chunk.toString();
+      cb();
+    },
+  });
+  // captureLog keeps the log for assertions; TEST_LOG_LEVEL=error shows what a failing request logged.
+  const log = opts.captureLog
+    ? createLogger('info', sink)
+    : process.env.TEST_LOG_LEVEL
+      ? createLogger(process.env.TEST_LOG_LEVEL)
+      : undefined;
   const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: opts.bodyLimit ?? 1024 * 1024 }, db: handle.db, log });
   t.teardown(() => app.close());
   return {
@@ -123,6 +137,7 @@ export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number } = {
       const key = await createApiKey(handle.db, { name: `test ${role}`, role });
       return { authorization: `Bearer ${key.key}` };
     },
+    logged: () => logged,
   };
 }
 

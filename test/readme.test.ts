@@ -1,5 +1,5 @@
-import t from 'tap';
 import { readFile } from 'node:fs/promises';
+import t from 'tap';
 import { ConfigSchema } from '../src/config.js';
 
 t.test('the README configuration table lists every variable with its default', async (t) => {

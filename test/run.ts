@@ -2,7 +2,8 @@
  * `npm test`: runs tap against a real PostgreSQL — DATABASE_URL's server when set,
  * else one embedded instance for the whole run (kept in .klaxon-test between runs).
  * Each test file then clones its own database from a migrated template (helper.ts).
- * Prints "N passed, N failed" last, counting assertions as tap does.
+ * Prints each file's duration, slowest first, then "N passed, N failed" last, counting
+ * assertions as tap does.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,9 +46,18 @@ let pass = 0;
 let fail = 0;
 let skip = 0;
 let tail = '';
+// Top-level result lines, one per file: "ok 3 - test/x.test.ts # time=812.5ms" (or "# SKIP …").
+const files: { file: string; ms: number; ok: boolean }[] = [];
+let partial = '';
 tap.stdout.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
   tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop()!;
+  for (const line of lines) {
+    const m = line.match(/^(not )?ok \d+ - (\S+\.test\.ts)\b.*?(?:# time=([\d.]+)ms)?$/);
+    if (m) files.push({ file: m[2]!, ms: Number(m[3] ?? 0), ok: !m[1] });
+  }
 });
 const code: number = await new Promise((resolve) => tap.on('close', (c) => resolve(c ?? 1)));
 // tap's own closing summary: "# { total: 12, pass: 11, fail: 1, skip: 0 }"
@@ -60,7 +70,13 @@ if (embedded) {
   rmSync(path.join(users, String(process.pid)), { force: true });
   if (!othersAlive()) await embedded.stop();
 }
+if (files.length) {
+  console.log('\n# per-file durations, slowest first');
+  for (const f of [...files].sort((a, b) => b.ms - a.ms)) {
+    console.log(`# ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.file}${f.ok ? '' : '  (failed)'}`);
+  }
+}
 if (!summary) fail = Math.max(fail, 1); // no summary means tap itself failed
 if (code !== 0 && fail === 0) fail = 1;
-console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}` + (total ? '' : ' (no tests ran)'));
+console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}${total ? '' : ' (no tests ran)'}`);
 process.exit(code);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Frozen: migrations never import application code.
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Frozen: migrations never import application code.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -40,7 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('group_key', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'resolved')`))
+      c.notNull().check(sql`status in ('triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'resolved')`),
+    )
     .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('SEV1', 'SEV2', 'SEV3', 'SEV4')`))
     .addColumn('severity_reason', 'text', (c) => c.notNull())
     .addColumn('severity_overridden', 'boolean', (c) => c.notNull().defaultTo(false))
@@ -54,7 +55,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // The dedup guarantee: at most one unresolved incident per (integration, group key).
-  await sql`create unique index incidents_one_open_per_group on incidents (integration_id, group_key) where status <> 'resolved'`.execute(db);
+  await sql`create unique index incidents_one_open_per_group on incidents (integration_id, group_key) where status <> 'resolved'`.execute(
+    db,
+  );
   await sql`create index incidents_group_recent on incidents (integration_id, group_key, resolved_at desc)`.execute(db);
   await sql`create index incidents_list on incidents (opened_at desc, id desc)`.execute(db);
 

@@ -36,10 +36,16 @@ export function rowToApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-export async function createApiKey(db: Db, input: { name: string; role: Role }, secret = generateKey()) {
+/**
+ * Stores a key. A generated key keeps its first 12 characters (`klx_` and 8 random
+ * ones) so a person can recognise it in a listing; a secret a person chose
+ * (KLAXON_ADMIN_KEY) keeps none, since any part of it may be all of its strength.
+ */
+export async function createApiKey(db: Db, input: { name: string; role: Role }, chosen?: string) {
+  const secret = chosen ?? generateKey();
   const row = await db
     .insertInto('api_keys')
-    .values({ name: input.name, role: input.role, key_hash: hashKey(secret), key_prefix: secret.slice(0, 12) })
+    .values({ name: input.name, role: input.role, key_hash: hashKey(secret), key_prefix: chosen === undefined ? secret.slice(0, 12) : '' })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { ...rowToApiKey(row), key: secret };
@@ -56,7 +62,7 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('klaxon:admin-keys'))`.execute(trx);
     const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!key) throw Errors.notFound(`API key ${id} does not exist`);
+    if (!key) throw Errors.apiKeyNotFound(`API key ${id} does not exist`);
     if (key.revoked_at) return;
     if (key.role === 'admin') {
       const others = await trx
@@ -66,7 +72,7 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
         .where('revoked_at', 'is', null)
         .where('id', '!=', id)
         .executeTakeFirstOrThrow();
-      if (others.n === 0) throw Errors.conflict('Refusing to revoke the last active admin key');
+      if (others.n === 0) throw Errors.lastAdminKey('Refusing to revoke the last active admin key: nobody could manage keys afterwards');
     }
     await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).execute();
   });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs, existsSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,8 +32,14 @@ export interface EmbeddedOptions {
   log?: (msg: string) => void;
 }
 
-interface Binaries { pg_ctl: string; initdb: string }
-interface RunAs { uid?: number; gid?: number }
+interface Binaries {
+  pg_ctl: string;
+  initdb: string;
+}
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 
 const SUPERUSER = 'klaxon';
 
@@ -139,10 +145,11 @@ async function initCluster(bins: Binaries, pgdata: string, password: string, run
       await fs.chown(pgdata, runAs.uid, runAs.gid!);
       await fs.chown(pwfile, runAs.uid, runAs.gid!);
     }
-    await run(bins.initdb, [
-      `--pgdata=${pgdata}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`,
-      '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale',
-    ], { ...runAs, env: { ...process.env, LC_ALL: 'C' } }).catch((err: { stderr?: string }) => {
+    await run(
+      bins.initdb,
+      [`--pgdata=${pgdata}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'],
+      { ...runAs, env: { ...process.env, LC_ALL: 'C' } },
+    ).catch((err: { stderr?: string }) => {
       const hint = runAs.uid !== undefined ? ' (as root, PostgreSQL runs as user "postgres", which must be able to reach this folder)' : '';
       throw new Error(`initdb failed in ${pgdata}${hint}: ${err.stderr?.trim() ?? String(err)}`);
     });

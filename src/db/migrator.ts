@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely';
 import type { Kysely } from 'kysely';
+import { FileMigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 
 /** db/migrations, from src/db (tsx) and from dist/src/db (compiled) alike. */
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
@@ -30,9 +30,7 @@ let knownNames: Promise<string[]> | undefined;
 
 /** True when every migration file has been applied (readiness check; the folder is read once). */
 export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
-  knownNames ??= new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder })
-    .getMigrations()
-    .then((m) => Object.keys(m));
+  knownNames ??= new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }).getMigrations().then((m) => Object.keys(m));
   const names = await knownNames;
   const applied = await db
     .selectFrom('kysely_migration')

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { Severity } from '../ingest/types.js';
+import type { AlertStatus, EventKind, HealthFormat, IncidentStatus, IntegrationKind, Role, Severity } from '../vocabulary.js';
+
+export type { HealthFormat, IncidentStatus, IntegrationKind };
 
 /** Table types as PostgreSQL stores them (snake_case); mappers turn rows into wire objects. */
 export interface Database {
@@ -11,6 +13,7 @@ export interface Database {
   incident_events: IncidentEventsTable;
   silences: SilencesTable;
   deliveries: DeliveriesTable;
+  webhook_signatures: WebhookSignaturesTable;
 }
 
 type DefaultNow = ColumnType<Date, Date | undefined, Date>;
@@ -19,7 +22,7 @@ type Json<T> = ColumnType<T, string, string>;
 export interface ApiKeysTable {
   id: Generated<string>;
   name: string;
-  role: 'viewer' | 'responder' | 'admin';
+  role: Role;
   key_hash: string;
   key_prefix: string;
   created_at: ColumnType<Date, Date | undefined, never>;
@@ -27,8 +30,6 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 export type ApiKeyRow = Selectable<ApiKeysTable>;
-
-export type IntegrationKind = 'alertmanager' | 'datadog' | 'health' | 'heartbeat';
 
 /** A per-integration severity rule, stored as JSON (see incidents/severity.ts). */
 export interface SeverityRuleRow {
@@ -56,6 +57,7 @@ export interface IntegrationsTable {
   heartbeat_interval_seconds: number | null;
   heartbeat_grace_seconds: number | null;
   last_beat_at: Date | null;
+  format: ColumnType<HealthFormat, HealthFormat | undefined, HealthFormat>;
   created_at: DefaultNow;
   updated_at: DefaultNow;
   deleted_at: Date | null;
@@ -70,8 +72,6 @@ export interface IntegrationKeysTable {
   created_at: DefaultNow;
   expires_at: Date | null;
 }
-
-export type IncidentStatus = 'triggered' | 'acknowledged' | 'investigating' | 'identified' | 'mitigating' | 'resolved';
 
 export interface IncidentsTable {
   id: Generated<string>;
@@ -94,7 +94,7 @@ export interface IncidentsTable {
 }
 export type IncidentRow = Selectable<IncidentsTable>;
 
-export type AlertRowStatus = 'firing' | 'resolved' | 'suppressed';
+export type AlertRowStatus = AlertStatus;
 
 export interface AlertsTable {
   id: Generated<string>;
@@ -112,6 +112,8 @@ export interface AlertsTable {
   url: string | null;
   starts_at: Date | null;
   ends_at: Date | null;
+  /** When the current firing began (source's start, else arrival); null unless firing. */
+  fired_at: Date | null;
   first_seen_at: DefaultNow;
   last_seen_at: DefaultNow;
   receive_count: ColumnType<number, number | undefined, number>;
@@ -123,7 +125,7 @@ export interface IncidentEventsTable {
   id: ColumnType<number, never, never>;
   incident_id: string;
   at: DefaultNow;
-  kind: string;
+  kind: EventKind;
   message: string;
   data: Json<Record<string, unknown>>;
 }
@@ -150,4 +152,11 @@ export interface DeliveriesTable {
   outcome: Json<unknown>;
   body: string;
   body_bytes: number;
+}
+
+export interface WebhookSignaturesTable {
+  integration_id: string;
+  /** The expected HMAC of an accepted delivery (not a secret: it is derived from one). */
+  mac: string;
+  expires_at: Date;
 }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { migrateJobQueue } from '../jobs/runner.js';
-import { openDatabase, redactUrl, type DbHandle } from './client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { type DbHandle, openDatabase, redactUrl } from './client.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.js';
 import { migrateToLatest } from './migrator.js';
 
 export interface DatabaseSetup {
@@ -27,7 +27,7 @@ export async function openConfiguredDatabase(config: DbConfig, log: Logger, migr
     });
     url = embedded.url;
   }
-  const handle = openDatabase(url, config.DATABASE_POOL_MAX);
+  const handle = openDatabase(url, config.DATABASE_POOL_MAX, log);
   const close = async () => {
     await handle.close();
     await embedded?.stop();

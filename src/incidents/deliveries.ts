@@ -1,9 +1,11 @@
 import type { Db } from '../db/client.js';
 import { Errors } from '../errors.js';
+import { type AdapterSource, adapters } from '../ingest/index.js';
 import { parseWebhookBody } from '../ingest/json.js';
-import { adapters, type AdapterSource } from '../ingest/index.js';
-import { PayloadError, type AdapterResult } from '../ingest/types.js';
-import { applyAlerts, type AlertSummary, type IngestIntegration } from './engine.js';
+import { storable } from '../ingest/limits.js';
+import type { VerifiedSignature } from '../ingest/signature.js';
+import { type AdapterResult, PayloadError } from '../ingest/types.js';
+import { type AlertSummary, applyAlerts, type IngestIntegration } from './engine.js';
 import type { Trx } from './incident-store.js';
 import { loadActiveSilences } from './silences.js';
 
@@ -13,6 +15,8 @@ export interface DeliveryResult {
   alerts: AlertSummary[];
   truncatedAlerts: number;
   note?: string;
+  /** True when the delivery repeated a signature already accepted: answered, nothing applied. */
+  replay?: boolean;
 }
 
 export interface DeliveryInput {
@@ -22,6 +26,8 @@ export interface DeliveryInput {
   now: Date;
   /** Bytes of the body kept in the audit record. */
   bodyMax: number;
+  /** A verified signature: accepted once, so a replay changes nothing. */
+  signature?: VerifiedSignature;
 }
 
 /**
@@ -35,9 +41,10 @@ export async function ingestDelivery(db: Db, input: DeliveryInput & { source: Ad
     result = decode(input);
   } catch (err) {
     if (!(err instanceof PayloadError)) throw err;
-    const errors = err.issues.map((i) => ({ path: `/body${i.path}`, message: i.message }));
+    // Issues echo the sender's text (keys, JSON.parse's quote of the body): made storable once, here.
+    const errors = err.issues.map((i) => ({ path: `/body${storable(i.path)}`, message: storable(i.message) }));
     await recordDelivery(db, input, 400, { errors });
-    throw Errors.validation(`The ${input.source} payload was not understood: ${err.message}`, errors);
+    throw Errors.payloadNotUnderstood(`The ${input.source} payload was not understood: ${storable(err.message)}`, errors);
   }
   return applyDecoded(db, input, result);
 }
@@ -62,6 +69,9 @@ async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T
 
 function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
   return db.transaction().execute(async (trx) => {
+    if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
+      return answerReplay(trx, input, result);
+    }
     const alerts = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
     const deliveryId = await recordDelivery(trx, input, 200, outcome);
@@ -69,11 +79,62 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
   });
 }
 
+/**
+ * Records a signature as accepted, in the delivery's transaction: if the delivery
+ * rolls back, so does the claim, and the sender's retry is accepted. A concurrent
+ * twin waits on the row and then sees it taken. False when already taken.
+ */
+async function claimSignature(trx: Trx, integrationId: string, signature: VerifiedSignature): Promise<boolean> {
+  const claimed = await trx
+    .insertInto('webhook_signatures')
+    .values({ integration_id: integrationId, mac: signature.mac, expires_at: signature.expiresAt })
+    .onConflict((oc) => oc.columns(['integration_id', 'mac']).doNothing())
+    .returning('mac')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+/** A replay is answered like a duplicate (a retry after a lost answer still gets a 2xx) and only audited. */
+async function answerReplay(trx: Trx, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
+  const identities = [...new Set(result.alerts.map((a) => a.identity))];
+  const rows = identities.length
+    ? await trx
+        .selectFrom('alerts as a')
+        .leftJoin('incidents as i', 'i.id', 'a.incident_id')
+        .select(['a.identity', 'a.incident_id', 'i.number'])
+        .where('a.integration_id', '=', input.integration.id)
+        .where('a.identity', 'in', identities)
+        .execute()
+    : [];
+  const known = new Map(rows.map((r) => [r.identity, r]));
+  const alerts: AlertSummary[] = identities.map((identity) => {
+    const row = known.get(identity);
+    return {
+      identity,
+      incidentId: row?.incident_id ?? null,
+      incidentNumber: row?.number == null ? null : Number(row.number),
+      outcome: 'duplicate',
+    };
+  });
+  const outcome = {
+    alerts,
+    truncatedAlerts: result.truncatedAlerts,
+    note: 'Replayed signature: already accepted, nothing changed',
+    replay: true,
+  };
+  const deliveryId = await recordDelivery(trx, input, 200, outcome);
+  return { deliveryId, integrationId: input.integration.id, ...outcome };
+}
+
 function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult {
   const parsed = parseWebhookBody(input.rawBody);
   // Health senders (Gatus, healthchecks.io) may send text that is not JSON: the adapter reads rawBody.
   if (!parsed.ok && input.source !== 'health') throw new PayloadError([{ path: '', message: parsed.reason }]);
-  return adapters[input.source](parsed.ok ? parsed.value : undefined, { receivedAt: input.now, rawBody: input.rawBody });
+  return adapters[input.source](parsed.ok ? parsed.value : undefined, {
+    receivedAt: input.now,
+    rawBody: input.rawBody,
+    format: input.integration.format,
+  });
 }
 
 async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: number, outcome: unknown): Promise<number> {
@@ -85,9 +146,10 @@ async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: nu
       integration_id: input.integration.id,
       source: input.source,
       status_code: statusCode,
-      outcome: JSON.stringify(outcome),
+      // Notes echo sender text too (Uptime Kuma's test message): keep jsonb able to hold any of it.
+      outcome: JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
       // NUL cannot be stored in text; the audit copy shows it escaped.
-      body: kept.replace(/\u0000/g, '\\u0000'),
+      body: kept.replaceAll('\u0000', '\\u0000'),
       body_bytes: bytes,
       received_at: input.now,
     })
@@ -103,12 +165,7 @@ function truncateUtf8(text: string, maxBytes: number): string {
 
 /** The newest deliveries of an integration (before a delivery id, for paging back): the audit trail. */
 export async function listDeliveries(db: Db, integrationId: string, opts: { limit: number; before?: number }) {
-  let q = db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('integration_id', '=', integrationId)
-    .orderBy('id', 'desc')
-    .limit(opts.limit);
+  let q = db.selectFrom('deliveries').selectAll().where('integration_id', '=', integrationId).orderBy('id', 'desc').limit(opts.limit);
   if (opts.before !== undefined) q = q.where('id', '<', opts.before);
   const rows = await q.execute();
   return rows.map((r) => ({

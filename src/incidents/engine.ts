@@ -1,9 +1,10 @@
-import type { AlertRow, IncidentRow } from '../db/schema.js';
+import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
-import * as store from './incident-store.js';
+import { decideAlert, decideSettle } from './decide.js';
 import type { Trx } from './incident-store.js';
-import { alertSeverity, incidentSeverity, type CompiledRule } from './severity.js';
-import { silencedBy, type ActiveSilence } from './silences.js';
+import * as store from './incident-store.js';
+import { alertSeverity, type CompiledRule } from './severity.js';
+import { type ActiveSilence, silencedBy } from './silences.js';
 
 /** What the engine needs to know about the integration a delivery came through. */
 export interface IngestIntegration {
@@ -13,9 +14,13 @@ export interface IngestIntegration {
   rules: CompiledRule[];
   promoteAfterAlerts: number | null;
   reopenWindowSeconds: number;
+  /** The pinned body format of a health integration (`auto` elsewhere). */
+  format: HealthFormat;
 }
 
-export type AlertOutcome = 'created' | 'updated' | 'resolved' | 'reopened' | 'suppressed' | 'duplicate';
+export type { AlertOutcome } from '../vocabulary.js';
+
+import type { AlertOutcome } from '../vocabulary.js';
 
 export interface AlertSummary {
   identity: string;
@@ -38,7 +43,9 @@ type Prepared = store.PreparedAlert;
  */
 export function groupKeyFor(alert: NormalizedAlert, groupingLabels: string[]): string {
   if (groupingLabels.length === 0) return alert.groupKey;
-  const parts = [...groupingLabels].sort().map((n) => `${n}=${JSON.stringify(alert.labels[n] ?? '')}`);
+  // hasOwn: a grouping label named "constructor" the alert lacks is "", not Object's.
+  const value = (n: string) => (Object.hasOwn(alert.labels, n) ? alert.labels[n] : '');
+  const parts = [...groupingLabels].sort().map((n) => `${n}=${JSON.stringify(value(n))}`);
   return `labels:{${parts.join(',')}}`;
 }
 
@@ -85,7 +92,11 @@ export async function applyAlerts(
     const rest = group.filter((a) => !counted.has(a.identity));
     if (rest.length === 0) continue;
 
-    const existing = await store.lockAlerts(trx, integration.id, rest.map((a) => a.identity));
+    const existing = await store.lockAlerts(
+      trx,
+      integration.id,
+      rest.map((a) => a.identity),
+    );
     const g: GroupState = { key: groupKey, newest: undefined, touched: new Map() };
     for (const alert of rest) {
       summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
@@ -128,36 +139,46 @@ async function applyOne(
   g: GroupState,
 ): Promise<AlertSummary> {
   const none = { identity: alert.identity, incidentId: null, incidentNumber: null };
+  // The group's open incident matters only to a firing alert already attached to one.
+  const open = alert.status === 'firing' && existing?.incident_id ? await openOf(trx, integration.id, g) : null;
+  const decision = decideAlert(existing, alert, open?.id ?? null, now);
 
-  if (alert.status === 'resolved') {
-    if (!existing || existing.status !== 'firing' || !existing.incident_id) {
+  switch (decision.kind) {
+    case 'record-resolved': {
       // Unknown, already resolved, or suppressed: record it, open nothing.
       await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
       // A repeat may be the first one without truncation: let its incident settle again.
       if (existing?.incident_id) touch(g, existing.incident_id);
-      const outcome = existing?.status === 'resolved' ? 'duplicate' : 'resolved';
-      return { ...none, incidentId: existing?.incident_id ?? null, outcome };
+      return { ...none, incidentId: existing?.incident_id ?? null, outcome: decision.repeat ? 'duplicate' : 'resolved' };
     }
-    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
-    const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', existing.incident_id).forUpdate().executeTakeFirstOrThrow();
-    await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
-    touch(g, incident.id);
-    return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
+    case 'stale-resolve': {
+      await store.countSighting(trx, integration.id, alert.identity, now);
+      const incident = await store.incidentNumber(trx, existing!.incident_id!);
+      return { identity: alert.identity, incidentId: existing!.incident_id, incidentNumber: incident, outcome: 'duplicate' };
+    }
+    case 'resolve': {
+      const incidentId = existing!.incident_id!;
+      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId });
+      const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', incidentId).forUpdate().executeTakeFirstOrThrow();
+      await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
+      touch(g, incident.id);
+      return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
+    }
+    case 'repeat': {
+      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open!.id });
+      // Its severity changed (else the fast path would have counted it): the incident's may rise.
+      touch(g, open!.id);
+      return { identity: alert.identity, incidentId: open!.id, incidentNumber: open!.number, outcome: 'duplicate' };
+    }
+    case 'stale-firing': {
+      // A firing that started before the recorded resolution arrived late: not a re-fire.
+      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing!.incident_id });
+      return { ...none, incidentId: existing!.incident_id, outcome: 'duplicate' };
+    }
+    case 'fire':
+      break;
   }
 
-  // Firing.
-  const open = existing?.incident_id ? await openOf(trx, integration.id, g) : undefined;
-  if (existing?.status === 'firing' && open && existing.incident_id === open.id) {
-    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open.id });
-    // Its severity changed (else the fast path would have counted it): the incident's may rise.
-    touch(g, open.id);
-    return { identity: alert.identity, incidentId: open.id, incidentNumber: open.number, outcome: 'duplicate' };
-  }
-  if (existing?.status === 'resolved' && isStaleFiring(existing, alert)) {
-    // A firing that started before the recorded resolution arrived late: not a re-fire.
-    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing.incident_id });
-    return { ...none, incidentId: existing.incident_id, outcome: 'duplicate' };
-  }
   const silence = existing?.status === 'firing' ? undefined : silencedBy(await silences(), alert.labels);
   if (silence) {
     await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
@@ -182,51 +203,65 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
   const windowMs = integration.reopenWindowSeconds * 1000;
   const sinceMs = previous?.resolved_at ? now.getTime() - previous.resolved_at.getTime() : Infinity;
   if (previous && sinceMs <= windowMs) {
-    const incident = (g.newest = await store.reopenIncident(trx, previous.id, now));
+    const incident = await store.reopenIncident(trx, previous.id, now);
+    g.newest = incident;
     const message = `Reopened: "${alert.title}" fired ${Math.round(sinceMs / 1000)}s after resolution, within the ${integration.reopenWindowSeconds}s reopen window`;
     await store.addEvent(trx, incident.id, 'reopened', message, { identity: alert.identity, resolvedAt: previous.resolved_at }, now);
     return { incident, outcome: 'reopened' as const };
   }
-  const incident = (g.newest = await store.insertIncident(trx, {
+  const incident = await store.insertIncident(trx, {
     integrationId: integration.id,
     groupKey: alert.groupKey,
     title: alert.title,
     severity: alert.decided,
     service: alert.service ?? null,
     now,
-  }));
+  });
+  g.newest = incident;
   const after = previous
     ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
     : '';
-  await store.addEvent(trx, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, {
-    identity: alert.identity, groupKey: alert.groupKey, previousIncident: previous?.id ?? null,
-  }, now);
+  await store.addEvent(
+    trx,
+    incident.id,
+    'created',
+    `Opened by alert: ${alert.title}.${after}`,
+    {
+      identity: alert.identity,
+      groupKey: alert.groupKey,
+      previousIncident: previous?.id ?? null,
+    },
+    now,
+  );
   return { incident, outcome: 'created' as const };
 }
 
-/** After a group's alerts: counts, severity (never lowered), and resolution when nothing fires. */
+/** After a group's alerts: gather the incident's stats, decide (decideSettle), write once. */
 async function settle(trx: Trx, integration: IngestIntegration, touched: Touched, truncated: number, now: Date) {
   const { incident: current, ...stats } = await store.incidentWithStats(trx, touched.id);
-  const severity = stats.top
-    ? incidentSeverity({
-        current: { severity: current.severity, reason: current.severity_reason },
-        overridden: current.severity_overridden,
-        highestAlert: stats.top,
-        distinctAlerts: stats.total,
-        promoteAfterAlerts: integration.promoteAfterAlerts,
-      })
-    : { severity: current.severity, reason: current.severity_reason };
-  if (severity.severity !== current.severity && !touched.created) {
-    await store.addEvent(trx, current.id, 'severity_changed', `Severity ${current.severity} → ${severity.severity}: ${severity.reason}`, {
-      from: current.severity, to: severity.severity,
-    }, now);
+  const d = decideSettle({ incident: current, ...stats, truncated, promoteAfterAlerts: integration.promoteAfterAlerts });
+  if (d.severityChanged && !touched.created) {
+    await store.addEvent(
+      trx,
+      current.id,
+      'severity_changed',
+      `Severity ${current.severity} → ${d.severity.severity}: ${d.severity.reason}`,
+      {
+        from: current.severity,
+        to: d.severity.severity,
+      },
+      now,
+    );
   }
-  // Never resolve while the sender says it left alerts out of this delivery.
-  const resolve = stats.firing === 0 && current.status !== 'resolved' && truncated === 0;
-  const deferred = stats.firing === 0 && truncated > 0 && current.status !== 'resolved';
-  if (deferred && (current.firing_count > 0 || current.truncated_alerts !== truncated)) {
-    await store.addEvent(trx, current.id, 'resolve_deferred',
-      `All alerts shown resolved, but the sender truncated ${truncated} alert(s): staying open`, { truncatedAlerts: truncated }, now);
+  if (d.announceDeferral) {
+    await store.addEvent(
+      trx,
+      current.id,
+      'resolve_deferred',
+      `All alerts shown resolved, but the sender truncated ${truncated} alert(s): staying open`,
+      { truncatedAlerts: truncated },
+      now,
+    );
   }
   await trx
     .updateTable('incidents')
@@ -234,18 +269,14 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
       alert_count: stats.total,
       firing_count: stats.firing,
       truncated_alerts: truncated,
-      severity: severity.severity,
-      severity_reason: severity.reason,
-      ...(resolve ? { status: 'resolved' as const, resolved_at: now } : {}),
+      severity: d.severity.severity,
+      severity_reason: d.severity.reason,
+      ...(d.resolve ? { status: 'resolved' as const, resolved_at: now } : {}),
       updated_at: now,
     })
     .where('id', '=', current.id)
     .execute();
-  if (resolve) await store.addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', {}, now);
-}
-
-function isStaleFiring(existing: AlertRow, alert: Prepared): boolean {
-  return !!(existing.ends_at && alert.startsAt && alert.startsAt.getTime() <= existing.ends_at.getTime());
+  if (d.resolve) await store.addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', {}, now);
 }
 
 function cmp(a: string, b: string): number {

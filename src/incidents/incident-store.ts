@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from '../db/schema.js';
 import type { NormalizedAlert, Severity, SeverityDecision } from '../ingest/types.js';
+import type { EventKind } from '../vocabulary.js';
 
 /**
  * SQL for the engine, always inside the delivery's transaction. The engine
@@ -43,7 +44,7 @@ export function newestIncident(trx: Trx, integrationId: string, groupKey: string
     .where('integration_id', '=', integrationId)
     .where('group_key', '=', groupKey)
     .orderBy(sql`status = 'resolved'`)
-    .orderBy('resolved_at', sql`desc nulls first`)
+    .orderBy('resolved_at', (ob) => ob.desc().nullsFirst())
     .limit(1)
     .forUpdate()
     .executeTakeFirst();
@@ -82,7 +83,7 @@ export function reopenIncident(trx: Trx, id: string, now: Date): Promise<Inciden
 export async function addEvent(
   trx: Trx,
   incidentId: string,
-  kind: string,
+  kind: EventKind,
   message: string,
   data: Record<string, unknown>,
   at: Date,
@@ -110,7 +111,12 @@ export async function incidentWithStats(trx: Trx, incidentId: string) {
     ) t on true
     where i.id = ${incidentId}`.execute(trx);
   const { total, firing, top_severity, top_reason, ...incident } = rows[0]!;
-  return { incident: incident as IncidentRow, total, firing, top: top_severity ? { severity: top_severity, reason: top_reason! } : undefined };
+  return {
+    incident: incident as IncidentRow,
+    total,
+    firing,
+    top: top_severity ? { severity: top_severity, reason: top_reason! } : undefined,
+  };
 }
 
 /** Inserts or updates the alert row, counting the sighting. */
@@ -122,6 +128,9 @@ export async function saveAlert(
   now: Date,
   to: { status: AlertRow['status']; incidentId: string | null },
 ): Promise<void> {
+  // A firing that (re)starts takes the sender's start, and the arrival of this delivery as its
+  // fired_at (the arrival order stale resolves are judged by); a continuing one keeps both.
+  const restarts = to.status === 'firing' && existing?.status !== 'firing';
   const values = {
     group_key: alert.groupKey,
     incident_id: to.incidentId,
@@ -133,7 +142,8 @@ export async function saveAlert(
     severity_reason: alert.decided.reason,
     service: alert.service ?? null,
     url: alert.url ?? null,
-    starts_at: alert.startsAt ?? existing?.starts_at ?? null,
+    starts_at: restarts ? alert.startsAt : (alert.startsAt ?? existing?.starts_at ?? null),
+    fired_at: to.status !== 'firing' ? null : restarts ? now : (existing?.fired_at ?? now),
     // Only a resolved alert has an end; a stale late firing keeps the end already recorded.
     ends_at: to.status === 'resolved' ? (alert.endsAt ?? existing?.ends_at ?? now) : null,
     last_seen_at: now,
@@ -170,15 +180,31 @@ export async function countFiringDuplicates(
 ): Promise<Map<string, { incidentId: string; incidentNumber: number }>> {
   if (alerts.length === 0) return new Map();
   const values = alerts.map(
-    (a) => sql`(${a.identity}, ${a.title}, ${JSON.stringify(a.labels)}::jsonb, ${JSON.stringify(a.annotations)}::jsonb, ${a.url ?? null}, ${a.decided.severity})`,
+    (a) =>
+      sql`(${a.identity}, ${a.title}, ${JSON.stringify(a.labels)}::jsonb, ${JSON.stringify(a.annotations)}::jsonb, ${a.url ?? null}, ${a.decided.severity}, ${a.startsAt}::timestamptz)`,
   );
   const { rows } = await sql<{ identity: string; incident_id: string; number: number }>`
     update alerts a set receive_count = a.receive_count + 1, last_seen_at = ${now},
-      title = v.title, labels = v.labels, annotations = v.annotations, url = v.url
-    from (values ${sql.join(values)}) as v(identity, title, labels, annotations, url, severity), incidents i
+      title = v.title, labels = v.labels, annotations = v.annotations, url = v.url, starts_at = coalesce(v.starts_at, a.starts_at)
+    from (values ${sql.join(values)}) as v(identity, title, labels, annotations, url, severity, starts_at), incidents i
     where a.integration_id = ${integrationId} and a.identity = v.identity and a.group_key = ${groupKey}
       and a.status = 'firing' and a.severity = v.severity
       and i.id = a.incident_id and i.status <> 'resolved'
     returning a.identity, a.incident_id, i.number`.execute(trx);
   return new Map(rows.map((r) => [r.identity, { incidentId: r.incident_id, incidentNumber: Number(r.number) }]));
+}
+
+/** A sighting that changes nothing else (a stale resolve): counted, and seen now. */
+export async function countSighting(trx: Trx, integrationId: string, identity: string, now: Date): Promise<void> {
+  await trx
+    .updateTable('alerts')
+    .set((eb) => ({ receive_count: eb('receive_count', '+', 1), last_seen_at: now }))
+    .where('integration_id', '=', integrationId)
+    .where('identity', '=', identity)
+    .execute();
+}
+
+export async function incidentNumber(trx: Trx, incidentId: string): Promise<number> {
+  const row = await trx.selectFrom('incidents').select('number').where('id', '=', incidentId).executeTakeFirstOrThrow();
+  return Number(row.number);
 }

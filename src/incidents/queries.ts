@@ -7,8 +7,8 @@ import type { Db } from '../db/client.js';
 import type { AlertRow, IncidentEventRow, IncidentRow } from '../db/schema.js';
 import { Errors } from '../errors.js';
 import {
-  DEFAULT_LIST_LIMIT,
   type Alert,
+  DEFAULT_LIST_LIMIT,
   type Incident,
   type IncidentDetail,
   type IncidentList,
@@ -79,7 +79,7 @@ export function encodeCursor(key: CursorKey): string {
 /** Decodes a cursor, refusing anything PostgreSQL would reject later (that would be a 500, not a 400). */
 export function decodeCursor(cursor: string): CursorKey {
   const invalid = (why: string) =>
-    Errors.validation('cursor is invalid', [{ path: '/query/cursor', message: `${why}; pass a nextCursor from a previous page` }]);
+    Errors.invalidCursor('cursor is invalid', [{ path: '/query/cursor', message: `${why}; pass a nextCursor from a previous page` }]);
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -92,7 +92,8 @@ export function decodeCursor(cursor: string): CursorKey {
   // A rollover (Feb 30 → Mar 2) shows as a different second once formatted back.
   const seconds = time?.[1];
   const parsed = seconds ? new Date(`${seconds}Z`) : undefined;
-  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 19) !== seconds) {
+  // JS has a year 0; PostgreSQL does not (1 BC comes before AD 1) and refuses '0000-…'.
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.getUTCFullYear() < 1 || parsed.toISOString().slice(0, 19) !== seconds) {
     throw invalid('bad timestamp');
   }
   return { openedAt, id };
@@ -131,7 +132,7 @@ export async function listIncidents(db: Db, filters: ListIncidentsQuery): Promis
 /** One incident with its alerts (first seen first) and timeline (oldest first); 404 when it does not exist. */
 export async function getIncident(db: Db, id: string): Promise<IncidentDetail> {
   const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw Errors.notFound(`Incident ${id} does not exist`);
+  if (!row) throw Errors.incidentNotFound(`Incident ${id} does not exist`);
   const [alerts, events] = await Promise.all([
     db.selectFrom('alerts').selectAll().where('incident_id', '=', id).orderBy('first_seen_at').orderBy('id').execute(),
     db.selectFrom('incident_events').selectAll().where('incident_id', '=', id).orderBy('id').execute(),

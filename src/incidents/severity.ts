@@ -1,8 +1,9 @@
 import type { SeverityRuleRow } from '../db/schema.js';
 import type { NormalizedAlert, Severity, SeverityDecision } from '../ingest/types.js';
-import { compileMatchers, type CompiledMatcher } from './matchers.js';
+import { SEVERITIES } from '../vocabulary.js';
+import { type CompiledMatcher, compileMatchers } from './matchers.js';
 
-const ORDER: Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+const ORDER: readonly Severity[] = SEVERITIES;
 
 /** True when `a` is more severe than `b` (SEV1 is the most severe). */
 export function moreSevere(a: Severity, b: Severity): boolean {
@@ -20,12 +21,21 @@ export interface CompiledRule {
   label: string;
 }
 
+/**
+ * Compiles an integration's rules in order. A stored rule whose regex no longer
+ * compiles (one saved before matching moved to RE2, say `\u00e9`) is skipped
+ * rather than failing every delivery: its alerts get the adapter's severity.
+ */
 export function compileRules(rules: readonly SeverityRuleRow[]): CompiledRule[] {
-  return rules.map((rule, i) => ({
-    test: compileMatchers(rule.matchers),
-    severity: rule.severity,
-    label: rule.name ? `rule "${rule.name}"` : `rule #${i + 1}`,
-  }));
+  return rules.flatMap((rule, i) => {
+    let test: CompiledMatcher;
+    try {
+      test = compileMatchers(rule.matchers);
+    } catch {
+      return [];
+    }
+    return [{ test, severity: rule.severity, label: rule.name ? `rule "${rule.name}"` : `rule #${i + 1}` }];
+  });
 }
 
 /** Per-integration rules first (first match wins), else the adapter's default mapping. */

@@ -11,7 +11,7 @@ import type { Db } from '../db/client.js';
 import type { Database, MatcherRow, SilenceRow } from '../db/schema.js';
 import { Errors, type FieldError } from '../errors.js';
 import type { CreateSilenceBody, Silence, SilenceStateFilter, SilenceStatus } from '../schemas/silences.js';
-import { compileMatchers, normalizeMatchers, validateMatchers, type CompiledMatcher, type Matcher } from './matchers.js';
+import { type CompiledMatcher, compileMatchers, type Matcher, normalizeMatchers, validateMatchers } from './matchers.js';
 
 /** A silence in force, its matchers compiled once per load for the ingestion engine. */
 export interface ActiveSilence {
@@ -123,7 +123,7 @@ export async function listSilences(db: Db, filter: SilenceFilter, now: Date): Pr
 
 export async function getSilence(db: Db, id: string, now: Date): Promise<Silence> {
   const row = await db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw Errors.notFound(`Silence ${id} does not exist`);
+  if (!row) throw Errors.silenceNotFound(`Silence ${id} does not exist`);
   return rowToSilence(row, now);
 }
 
@@ -148,17 +148,14 @@ export async function expireSilence(db: Db, id: string, now: Date): Promise<void
     .executeTakeFirst();
   if (updated) return;
   const exists = await db.selectFrom('silences').select('id').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw Errors.notFound(`Silence ${id} does not exist`);
+  if (!exists) throw Errors.silenceNotFound(`Silence ${id} does not exist`);
 }
 
 /**
  * The silences in force at `now`, oldest first, with matchers compiled once.
  * Call inside the ingestion transaction so a delivery sees one consistent set.
  */
-export async function loadActiveSilences(
-  executor: Kysely<Database> | Transaction<Database>,
-  now: Date,
-): Promise<ActiveSilence[]> {
+export async function loadActiveSilences(executor: Kysely<Database> | Transaction<Database>, now: Date): Promise<ActiveSilence[]> {
   const rows = await executor
     .selectFrom('silences')
     .select(['id', 'matchers', 'ends_at'])

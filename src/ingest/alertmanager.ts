@@ -10,11 +10,11 @@
  */
 import { isFingerprint, labelsFingerprint } from './fingerprint.js';
 import {
-  MAX_ALERTS_PER_DELIVERY,
   clip,
   fail,
   isRecord,
   isZeroTime,
+  MAX_ALERTS_PER_DELIVERY,
   optionalText,
   parseTimestamp,
   pointer,
@@ -24,10 +24,26 @@ import {
 import type { Adapter, AdapterContext, AlertStatus, NormalizedAlert, PayloadIssue, Severity, SeverityDecision } from './types.js';
 
 const SEVERITY_BY_LABEL: Readonly<Record<string, Severity>> = {
-  page: 'SEV1', sev1: 'SEV1', p1: 'SEV1', emergency: 'SEV1',
-  critical: 'SEV2', sev2: 'SEV2', p2: 'SEV2', error: 'SEV2', high: 'SEV2',
-  warning: 'SEV3', warn: 'SEV3', sev3: 'SEV3', p3: 'SEV3', medium: 'SEV3',
-  info: 'SEV4', sev4: 'SEV4', p4: 'SEV4', p5: 'SEV4', low: 'SEV4', none: 'SEV4',
+  page: 'SEV1',
+  sev1: 'SEV1',
+  p1: 'SEV1',
+  emergency: 'SEV1',
+  critical: 'SEV2',
+  sev2: 'SEV2',
+  p2: 'SEV2',
+  error: 'SEV2',
+  high: 'SEV2',
+  warning: 'SEV3',
+  warn: 'SEV3',
+  sev3: 'SEV3',
+  p3: 'SEV3',
+  medium: 'SEV3',
+  info: 'SEV4',
+  sev4: 'SEV4',
+  p4: 'SEV4',
+  p5: 'SEV4',
+  low: 'SEV4',
+  none: 'SEV4',
 };
 
 /** Default severity from the `severity` label, case-insensitive; absent or unknown → SEV3. */
@@ -77,7 +93,13 @@ function readTime(value: unknown, path: string, issues: PayloadIssue[]): Date | 
   return isZeroTime(date) ? null : date;
 }
 
-function decodeAlert(raw: unknown, path: string, groupKey: string, ctx: AdapterContext, issues: PayloadIssue[]): NormalizedAlert | undefined {
+function decodeAlert(
+  raw: unknown,
+  path: string,
+  groupKey: string,
+  ctx: AdapterContext,
+  issues: PayloadIssue[],
+): NormalizedAlert | undefined {
   if (!isRecord(raw)) {
     issues.push({ path, message: 'must be an object' });
     return undefined;
@@ -126,10 +148,13 @@ function readGroupKey(body: Record<string, unknown>, receiver: string, issues: P
   return `${receiver}:{}:${renderLabelSet(groupLabels)}`;
 }
 
+const MAX_TRUNCATED = 2_147_483_647;
+
 function readTruncated(value: unknown, issues: PayloadIssue[]): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    issues.push({ path: '/truncatedAlerts', message: 'must be a non-negative integer' });
+  // The count is stored as a PostgreSQL integer; no real group comes near its limit.
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_TRUNCATED) {
+    issues.push({ path: '/truncatedAlerts', message: `must be an integer from 0 to ${MAX_TRUNCATED}` });
     return 0;
   }
   return value;

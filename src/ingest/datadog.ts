@@ -11,7 +11,7 @@
  * groupKey: `monitor:<monitor id>`.
  * `$ID` (new per event) and the title (changes per transition) are never keys.
  */
-import { MAX_VALUE_LENGTH, clip, checkText, fail, isRecord, parseTimestamp, tagsToLabels, throwIfIssues } from './limits.js';
+import { checkText, clip, fail, isRecord, MAX_VALUE_LENGTH, parseTimestamp, tagsToLabels, throwIfIssues } from './limits.js';
 import type { Adapter, AlertStatus, NormalizedAlert, PayloadIssue, Severity, SeverityDecision } from './types.js';
 
 // A variable Datadog did not know is sent literally ("$ALERT_SCOPE"): treat as absent.
@@ -98,6 +98,8 @@ function monitorFromBody(body: string | undefined): { id?: string; group?: strin
   } catch {
     decoded = undefined; // a malformed escape is no scope, not a reason to lose the alert
   }
+  // %00 decodes to NUL, which the identity (text) cannot hold: no scope either.
+  if (decoded?.includes('\u0000')) decoded = undefined;
   return { id: status?.[2] ?? any?.[1], group: decoded, link };
 }
 
@@ -105,7 +107,9 @@ function epoch(value: string | undefined): Date | null {
   if (!value) return null;
   if (/^\d{1,16}$/.test(value)) {
     const n = Number(value);
-    return new Date(n < 1e11 ? n * 1000 : n); // $DATE is ms; tolerate seconds
+    const date = new Date(n < 1e11 ? n * 1000 : n); // $DATE is ms; tolerate seconds
+    // Beyond what a Date holds (±8.64e15 ms) the time is no time: absent, not a database error.
+    return Number.isNaN(date.getTime()) ? null : date;
   }
   return parseTimestamp(value);
 }
@@ -153,8 +157,12 @@ export const adaptDatadog: Adapter = (body, ctx) => {
   const tagsText = get('tags');
   const annotations: Record<string, string> = {};
   for (const [key, name] of [
-    ['alert_status', 'alert_status'], ['alert_query', 'alert_query'], ['hostname', 'hostname'],
-    ['alert_cycle_key', 'cycle_key'], ['event_type', 'event_type'], ['link', 'event_link'],
+    ['alert_status', 'alert_status'],
+    ['alert_query', 'alert_query'],
+    ['hostname', 'hostname'],
+    ['alert_cycle_key', 'cycle_key'],
+    ['event_type', 'event_type'],
+    ['link', 'event_link'],
   ] as const) {
     const v = get(key);
     if (v !== undefined) annotations[name] = v;
@@ -177,7 +185,10 @@ export const adaptDatadog: Adapter = (body, ctx) => {
   const typeStatus = alertType === 'success' ? 'resolved' : alertType === 'error' || alertType === 'warning' ? 'firing' : undefined;
   const status = (transitionName === undefined ? undefined : transitionStatus(transitionName)) ?? typeStatus;
   if (status === undefined) {
-    fail('/alert_transition', `cannot tell firing from recovered (transition ${JSON.stringify(transitionName ?? null)}, alert_type ${JSON.stringify(alertType ?? null)})`);
+    fail(
+      '/alert_transition',
+      `cannot tell firing from recovered (transition ${JSON.stringify(transitionName ?? null)}, alert_type ${JSON.stringify(alertType ?? null)})`,
+    );
   }
 
   // A body link to some other monitor (pasted in the message) says nothing about this one.

@@ -33,7 +33,12 @@ export function heartbeatDeadline(lastBeatAt: Date, intervalSeconds: number, gra
   return new Date(lastBeatAt.getTime() + (intervalSeconds + graceSeconds) * 1000);
 }
 
-const UNITS: ReadonlyArray<[string, number]> = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+const UNITS: ReadonlyArray<[string, number]> = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+];
 
 /** "1h", "5m", "1h30m", "0s": the compact form people write in cron comments. */
 export function formatSeconds(total: number): string {

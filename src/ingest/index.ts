@@ -4,7 +4,7 @@
  */
 import { adaptAlertmanager } from './alertmanager.js';
 import { adaptDatadog } from './datadog.js';
-import { adaptHealth } from './health.js';
+import { adaptHealth } from './health/index.js';
 
 export const adapters = {
   alertmanager: adaptAlertmanager,
@@ -14,12 +14,11 @@ export const adapters = {
 
 export type AdapterSource = keyof typeof adapters;
 
-export * from './types.js';
 export { adaptAlertmanager, alertmanagerSeverity } from './alertmanager.js';
 export { adaptDatadog } from './datadog.js';
-export { adaptHealth, HealthCheckSchema, type HealthCheck } from './health.js';
-export { heartbeatAlert, heartbeatDeadline, type HeartbeatAlertArgs } from './heartbeat.js';
-export { labelsFingerprint, isFingerprint } from './fingerprint.js';
+export { isFingerprint, labelsFingerprint } from './fingerprint.js';
+export { adaptHealth, type HealthCheck, HealthCheckSchema } from './health/index.js';
+export { type HeartbeatAlertArgs, heartbeatAlert, heartbeatDeadline } from './heartbeat.js';
 export {
   MAX_ALERTS_PER_DELIVERY,
   MAX_KEY_LENGTH,
@@ -27,3 +26,4 @@ export {
   MAX_TITLE_LENGTH,
   MAX_VALUE_LENGTH,
 } from './limits.js';
+export * from './types.js';

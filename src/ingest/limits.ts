@@ -23,7 +23,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Appends RFC 6901 reference tokens to a JSON pointer. */
 export function pointer(base: string, ...tokens: Array<string | number>): string {
-  return base + tokens.map((t) => '/' + String(t).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return base + tokens.map((t) => `/${String(t).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 type WellFormed = { toWellFormed(): string };
@@ -32,6 +32,15 @@ type WellFormed = { toWellFormed(): string };
 export function wellFormed(s: string): string {
   // Node 20 has String.prototype.toWellFormed; the ES2023 lib typings do not.
   return (s as unknown as WellFormed).toWellFormed();
+}
+
+/**
+ * Text PostgreSQL can store (text and jsonb alike): well-formed, with NUL shown as
+ * the six characters `\u0000`. Applied where sender text leaves ingestion: problem
+ * bodies and the delivery's audit record (incidents/deliveries.ts).
+ */
+export function storable(s: string): string {
+  return wellFormed(s).replaceAll('\u0000', '\\u0000');
 }
 
 /** Throws a PayloadError when there are issues, capped at MAX_ISSUES. */
@@ -95,15 +104,21 @@ export function readStringMap(value: unknown, path: string, issues: PayloadIssue
       issues.push({ path, message: `keys must be 1 to ${MAX_KEY_LENGTH} characters (got one of ${key.length})` });
       continue;
     }
-    const at = pointer(path, key);
+    // Keys get the values' leniency: NUL is refused, lone surrogates become U+FFFD.
+    // A NUL key is reported at the map, shown escaped: a path must never carry it.
+    if (key.includes('\u0000')) {
+      issues.push({ path, message: `key ${JSON.stringify(key)} must not contain NUL characters` });
+      continue;
+    }
+    const name = wellFormed(key);
+    const at = pointer(path, name);
     const v = value[key];
     if (typeof v !== 'string') {
       issues.push({ path: at, message: 'must be a string' });
       continue;
     }
-    const name = checkText(key, at, issues, MAX_KEY_LENGTH);
     const text = checkText(v, at, issues);
-    if (name !== undefined && text !== undefined) entries.push([name, text]);
+    if (text !== undefined) entries.push([name, text]);
   }
   // fromEntries defines own properties, so a "__proto__" key stays a plain key.
   return Object.fromEntries(entries);
@@ -115,11 +130,10 @@ export function clip(s: string, max = MAX_TITLE_LENGTH): string {
   let cut = max - 1;
   const last = s.charCodeAt(cut - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut--; // keep the pair whole by dropping its first half
-  return wellFormed(s.slice(0, cut)) + '…';
+  return `${wellFormed(s.slice(0, cut))}…`;
 }
 
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
 /**
  * Parses RFC 3339 with any fractional precision (Go sends nanoseconds, which
@@ -138,7 +152,7 @@ export function parseTimestamp(s: string, opts: { assumeUtc?: boolean } = {}): D
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999, and Go's zero time is year 1.
   date.setUTCFullYear(n(y), n(mo) - 1, n(d));
   if (date.getUTCMonth() !== n(mo) - 1 || date.getUTCDate() !== n(d)) return null;
-  date.setUTCHours(n(h), n(mi), n(sec), Number(((frac ?? '') + '000').slice(0, 3)));
+  date.setUTCHours(n(h), n(mi), n(sec), Number(`${frac ?? ''}000`.slice(0, 3)));
   const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (n(oh) * 60 + n(om)) : 0;
   return new Date(date.getTime() - offsetMinutes * 60_000);
 }
@@ -174,8 +188,10 @@ export function tagsToLabels(tags: Iterable<string>): { labels: Record<string, s
 export function pairsToLabels(pairs: Iterable<readonly [string, string]>): { labels: Record<string, string>; dropped: number } {
   const values = new Map<string, Set<string>>();
   let dropped = 0;
-  for (const [key, value] of pairs) {
-    const bad = key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes('\u0000') || value.includes('\u0000');
+  for (const [raw, value] of pairs) {
+    const bad = raw.length === 0 || raw.length > MAX_KEY_LENGTH || raw.includes('\u0000') || value.includes('\u0000');
+    // Grouped by the well-formed name: a lone surrogate and U+FFFD are the same label once stored.
+    const key = wellFormed(raw);
     const full = !values.has(key) && values.size >= MAX_LABELS_PER_ALERT;
     if (bad || full) {
       dropped++;
@@ -189,7 +205,7 @@ export function pairsToLabels(pairs: Iterable<readonly [string, string]>): { lab
   for (const [key, set] of values) {
     const joined = [...set].sort().join(',');
     if (joined.length > MAX_VALUE_LENGTH) dropped++;
-    else entries.push([wellFormed(key), joined]);
+    else entries.push([key, joined]);
   }
   return { labels: Object.fromEntries(entries), dropped };
 }

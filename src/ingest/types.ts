@@ -6,8 +6,11 @@
  * is passed in), no I/O — so each adapter is tested on recorded payloads.
  */
 
-export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
-export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+import type { HealthFormat } from '../db/schema.js';
+
+export { SEVERITIES, type Severity } from '../vocabulary.js';
+
+import type { Severity } from '../vocabulary.js';
 
 export type AlertStatus = 'firing' | 'resolved';
 
@@ -54,6 +57,8 @@ export interface AdapterContext {
   receivedAt: Date;
   /** The raw request body as text (for bodies that are not JSON, e.g. some Gatus templates). */
   rawBody: string;
+  /** The body format the integration pinned (health senders); `auto` or absent means recognise it by shape. */
+  format?: HealthFormat;
 }
 
 export type Adapter = (body: unknown, ctx: AdapterContext) => AdapterResult;

@@ -39,22 +39,35 @@ export async function recordBeat(db: Db, row: IntegrationRow, now: Date, bodyMax
     .executeTakeFirst();
   let delivery: DeliveryResult | undefined;
   if (firing) {
-    delivery = await applyDecoded(db, { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax }, {
-      alerts: [alertFor(row, 'resolved', now, now)],
-      truncatedAlerts: 0,
-    });
+    delivery = await applyDecoded(
+      db,
+      { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax },
+      {
+        alerts: [alertFor(row, 'resolved', now, now)],
+        truncatedAlerts: 0,
+      },
+    );
   }
   return { lastBeatAt: now.toISOString(), nextDeadline: deadline.toISOString(), resolved: delivery?.alerts ?? [] };
 }
 
 /** The job: if no beat came since it was scheduled and the deadline has passed, raise the alert. */
 export async function checkHeartbeat(db: Db, integrationId: string, now: Date, bodyMax: number): Promise<DeliveryResult | undefined> {
-  const row = await db.selectFrom('integrations').selectAll().where('id', '=', integrationId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row || row.kind !== 'heartbeat' || !row.last_beat_at) return undefined;
+  const row = await db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('id', '=', integrationId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (row?.kind !== 'heartbeat' || !row.last_beat_at) return undefined;
   const deadline = heartbeatDeadline(row.last_beat_at, row.heartbeat_interval_seconds!, row.heartbeat_grace_seconds!);
   if (deadline.getTime() > now.getTime()) return undefined; // a later beat moved the deadline
-  return applyDecoded(db, { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax }, {
-    alerts: [alertFor(row, 'firing', row.last_beat_at, now)],
-    truncatedAlerts: 0,
-  });
+  return applyDecoded(
+    db,
+    { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax },
+    {
+      alerts: [alertFor(row, 'firing', row.last_beat_at, now)],
+      truncatedAlerts: 0,
+    },
+  );
 }

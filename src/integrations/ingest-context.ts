@@ -18,6 +18,7 @@ export function ingestContext(row: IntegrationRow): IngestIntegration {
       rules: compileRules(row.severity_rules),
       promoteAfterAlerts: row.promote_after_alerts,
       reopenWindowSeconds: row.reopen_window_seconds,
+      format: row.format,
     };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, ctx);

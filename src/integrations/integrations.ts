@@ -27,11 +27,21 @@ export function rowToIntegration(row: IntegrationRow, keys: KeyInfo[], baseUrl: 
     promoteAfterAlerts: row.promote_after_alerts,
     reopenWindowSeconds: row.reopen_window_seconds,
     signed: row.signing_secret !== null,
-    heartbeat: row.kind === 'heartbeat'
-      ? { intervalSeconds: row.heartbeat_interval_seconds!, graceSeconds: row.heartbeat_grace_seconds!, lastBeatAt: row.last_beat_at?.toISOString() ?? null }
-      : null,
+    format: row.kind === 'health' ? row.format : null,
+    heartbeat:
+      row.kind === 'heartbeat'
+        ? {
+            intervalSeconds: row.heartbeat_interval_seconds!,
+            graceSeconds: row.heartbeat_grace_seconds!,
+            lastBeatAt: row.last_beat_at?.toISOString() ?? null,
+          }
+        : null,
     webhookUrl: baseUrl + webhookPath(row.kind),
-    keys: keys.map((k) => ({ prefix: k.key_prefix, createdAt: k.created_at.toISOString(), expiresAt: k.expires_at?.toISOString() ?? null })),
+    keys: keys.map((k) => ({
+      prefix: k.key_prefix,
+      createdAt: k.created_at.toISOString(),
+      expiresAt: k.expires_at?.toISOString() ?? null,
+    })),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -39,19 +49,26 @@ export function rowToIntegration(row: IntegrationRow, keys: KeyInfo[], baseUrl: 
 
 function checkSettings(body: Partial<CreateIntegrationBody>, kind: IntegrationKind): void {
   const errors: FieldError[] = [];
-  body.severityRules?.forEach((rule, i) => errors.push(...validateMatchers(normalizeMatchers(rule.matchers), `/body/severityRules/${i}/matchers`)));
+  for (const [i, rule] of (body.severityRules ?? []).entries()) {
+    errors.push(...validateMatchers(normalizeMatchers(rule.matchers), `/body/severityRules/${i}/matchers`));
+  }
   if (kind === 'heartbeat' && body.heartbeat === undefined && 'kind' in body) {
     errors.push({ path: '/body/heartbeat', message: 'a heartbeat integration needs heartbeat.intervalSeconds and heartbeat.graceSeconds' });
   }
   if (kind !== 'heartbeat' && body.heartbeat !== undefined) {
     errors.push({ path: '/body/heartbeat', message: `only heartbeat integrations take heartbeat settings, not ${kind}` });
   }
+  if (kind !== 'health' && body.format !== undefined) {
+    errors.push({ path: '/body/format', message: `only health integrations take a body format, not ${kind}` });
+  }
   if (errors.length) throw Errors.validation(errors.map((e) => `${e.path} ${e.message}`).join('; '), errors);
 }
 
 type RuleInput = NonNullable<CreateIntegrationBody['severityRules']>;
 const storedRules = (rules: RuleInput) =>
-  JSON.stringify(rules.map((r) => ({ ...(r.name ? { name: r.name } : {}), matchers: normalizeMatchers(r.matchers), severity: r.severity })));
+  JSON.stringify(
+    rules.map((r) => ({ ...(r.name ? { name: r.name } : {}), matchers: normalizeMatchers(r.matchers), severity: r.severity })),
+  );
 
 const newSigningSecret = () => `klx_sig_${randomBytes(32).toString('base64url')}`;
 
@@ -92,10 +109,14 @@ export async function createIntegration(db: Db, body: CreateIntegrationBody, bas
         signing_secret: signingSecret,
         heartbeat_interval_seconds: body.heartbeat?.intervalSeconds ?? null,
         heartbeat_grace_seconds: body.heartbeat?.graceSeconds ?? null,
+        format: body.format ?? 'auto',
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx.insertInto('integration_keys').values({ integration_id: created.id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) }).execute();
+    await trx
+      .insertInto('integration_keys')
+      .values({ integration_id: created.id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) })
+      .execute();
     return created;
   });
   const integration = rowToIntegration(row, await keysOf(db, row.id), baseUrl);
@@ -109,7 +130,7 @@ export async function createIntegration(db: Db, body: CreateIntegrationBody, bas
 
 async function findRow(db: Db, id: string): Promise<IntegrationRow> {
   const row = await db.selectFrom('integrations').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw Errors.notFound(`Integration ${id} does not exist`);
+  if (!row) throw Errors.integrationNotFound(`Integration ${id} does not exist`);
   return row;
 }
 
@@ -118,8 +139,17 @@ export async function getIntegration(db: Db, id: string, baseUrl: string): Promi
 }
 
 export async function listIntegrations(db: Db, baseUrl: string): Promise<Integration[]> {
-  const rows = await db.selectFrom('integrations').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
-  const keys = await keysByIntegration(db, rows.map((r) => r.id));
+  const rows = await db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const keys = await keysByIntegration(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => rowToIntegration(r, keys.get(r.id)!, baseUrl));
 }
 
@@ -138,22 +168,32 @@ export async function updateIntegration(db: Db, id: string, body: UpdateIntegrat
       ...(body.reopenWindowSeconds !== undefined && { reopen_window_seconds: body.reopenWindowSeconds }),
       ...(body.signed === false && { signing_secret: null }),
       ...(signingSecret && { signing_secret: signingSecret }),
-      ...(body.heartbeat && { heartbeat_interval_seconds: body.heartbeat.intervalSeconds, heartbeat_grace_seconds: body.heartbeat.graceSeconds }),
+      ...(body.heartbeat && {
+        heartbeat_interval_seconds: body.heartbeat.intervalSeconds,
+        heartbeat_grace_seconds: body.heartbeat.graceSeconds,
+      }),
+      ...(body.format !== undefined && { format: body.format }),
       updated_at: new Date(),
     })
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw Errors.notFound(`Integration ${id} does not exist`);
+  if (!row) throw Errors.integrationNotFound(`Integration ${id} does not exist`);
   return { ...rowToIntegration(row, await keysOf(db, id), baseUrl), ...(signingSecret ? { signingSecret } : {}) };
 }
 
 /** Soft delete: its keys stop working at once; its incidents and alerts stay for the record. */
 export async function deleteIntegration(db: Db, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.updateTable('integrations').set({ deleted_at: new Date() }).where('id', '=', id).where('deleted_at', 'is', null).returning('id').executeTakeFirst();
-    if (!row) throw Errors.notFound(`Integration ${id} does not exist`);
+    const row = await trx
+      .updateTable('integrations')
+      .set({ deleted_at: new Date() })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) throw Errors.integrationNotFound(`Integration ${id} does not exist`);
     await trx.deleteFrom('integration_keys').where('integration_id', '=', id).execute();
   });
 }
@@ -170,7 +210,10 @@ export async function rotateKey(db: Db, id: string, overlapSeconds: number, base
       .where('integration_id', '=', id)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', expiresAt)]))
       .execute();
-    await trx.insertInto('integration_keys').values({ integration_id: id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) }).execute();
+    await trx
+      .insertInto('integration_keys')
+      .values({ integration_id: id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) })
+      .execute();
   });
   return { key, webhookUrlWithKey: `${baseUrl}${webhookPath(row.kind)}/${key}`, previousKeysExpireAt: expiresAt.toISOString() };
 }

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
 
 export interface EnqueueOptions {
   /** Jobs with the same key replace each other while pending: the idempotency handle. */
@@ -12,7 +13,7 @@ export interface EnqueueOptions {
  * Pass a transaction and the job exists only if that transaction commits.
  */
 export async function enqueue(
-  executor: Kysely<any>,
+  executor: Kysely<Database>,
   task: string,
   payload: Record<string, unknown> = {},
   opts: EnqueueOptions = {},

@@ -1,9 +1,9 @@
-import { Logger, run, runMigrations, type LogLevel, type Runner, type TaskList } from 'graphile-worker';
+import { Logger, type LogLevel, type Runner, run, runMigrations, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import type { Db } from '../db/client.js';
 import { checkHeartbeat, HEARTBEAT_TASK } from '../integrations/heartbeats.js';
-import { prune, type PruneSettings } from './tasks/maintenance-prune.js';
+import { type PruneSettings, prune } from './tasks/maintenance-prune.js';
 
 export interface JobSettings extends PruneSettings {
   deliveryBodyMax: number;

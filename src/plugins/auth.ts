@@ -1,13 +1,16 @@
+import type { FastifySchema, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { onRequestAsyncHookHandler } from 'fastify';
-import { authenticate, roleSatisfies, type Principal } from '../auth/api-keys.js';
+import { authenticate, type Principal, roleSatisfies } from '../auth/api-keys.js';
 import { Errors } from '../errors.js';
 import type { Role } from '../schemas/api-keys.js';
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** onRequest hook admitting only API keys with at least `role`. */
-    authorize(role: Role): onRequestAsyncHookHandler;
+  interface FastifyContextConfig {
+    /**
+     * The least API-key role a route needs. Declared once per route: the auth
+     * plugin derives the onRequest check and the OpenAPI `security` from it.
+     */
+    role?: Role;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -20,10 +23,28 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+const HIGHER: Record<Role, string> = {
+  viewer: ' (responder and admin keys qualify too)',
+  responder: ' (admin keys qualify too)',
+  admin: '',
+};
+
+/** What a route with `config.role` documents: bearer security, `x-klaxon-role`, and a sentence in its description. */
+export function documentRole(schema: FastifySchema | undefined, role: Role): FastifySchema {
+  const line = `Requires the ${role} role${HIGHER[role]}.`;
+  const description = (schema as { description?: string } | undefined)?.description;
+  return {
+    ...schema,
+    security: [{ bearerAuth: [] }],
+    'x-klaxon-role': role,
+    description: description ? `${description}\n\n${line}` : line,
+  } as FastifySchema;
+}
+
 export default fp(
   async (app) => {
     app.decorateRequest('principal', undefined);
-    app.decorate('authorize', (role: Role): onRequestAsyncHookHandler => {
+    const authorize = (role: Role): onRequestAsyncHookHandler => {
       return async (request) => {
         const secret = bearerToken(request.headers.authorization);
         const principal = secret ? await authenticate(app.db, secret) : undefined;
@@ -35,6 +56,15 @@ export default fp(
         }
         request.principal = principal;
       };
+    };
+
+    // Runs for the HEAD twin of a GET too, with the GET's original options: each gets its own check.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      const role = route.config?.role;
+      if (!role) return;
+      route.onRequest = [authorize(role), ...[route.onRequest ?? []].flat()];
+      // A new schema object: routes may share one (GET and POST of a heartbeat).
+      route.schema = documentRole(route.schema, role);
     });
   },
   { name: 'auth', dependencies: ['database'] },

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import sjson from 'secure-json-parse';
 import { Errors } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../ingest/json.js';
 import { wellFormed } from '../ingest/limits.js';
-import { MAX_JSON_DEPTH, jsonDepth } from '../ingest/json.js';
 
 /**
  * The API's JSON parser. Besides what Fastify's does (prototype-poisoning
@@ -27,7 +27,8 @@ export function parseApiJson(text: string): unknown {
 
 function clean(value: unknown, path: string): unknown {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw Errors.validation(`${path} must not contain NUL characters`, [{ path, message: 'must not contain NUL characters' }]);
+    if (value.includes('\u0000'))
+      throw Errors.validation(`${path} must not contain NUL characters`, [{ path, message: 'must not contain NUL characters' }]);
     return wellFormed(value);
   }
   if (Array.isArray(value)) return value.map((v, i) => clean(v, `${path}/${i}`));

@@ -1,10 +1,10 @@
-import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ProblemSchema } from '../schemas/problem.js';
+import fp from 'fastify-plugin';
 import { ApiKeySchema } from '../schemas/api-keys.js';
-import { IntegrationSchema } from '../schemas/integrations.js';
 import { AlertSchema, IncidentSchema, TimelineEventSchema } from '../schemas/incidents.js';
+import { IntegrationSchema } from '../schemas/integrations.js';
+import { ProblemSchema } from '../schemas/problem.js';
 import { SilenceSchema } from '../schemas/silences.js';
 import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
@@ -12,8 +12,14 @@ export const API_VERSION = '0.1.0';
 
 /** Shared schemas: registered once, referenced by $id, emitted as #/components/schemas. */
 export const sharedSchemas = [
-  ProblemSchema, ApiKeySchema, IntegrationSchema, DeliveryResultSchema, SilenceSchema,
-  IncidentSchema, AlertSchema, TimelineEventSchema,
+  ProblemSchema,
+  ApiKeySchema,
+  IntegrationSchema,
+  DeliveryResultSchema,
+  SilenceSchema,
+  IncidentSchema,
+  AlertSchema,
+  TimelineEventSchema,
 ];
 
 export default fp(
@@ -30,6 +36,16 @@ export default fp(
             'Authenticate with `Authorization: Bearer <key>`.',
           license: { name: 'MIT', identifier: 'MIT' },
         },
+        // Self-hosted: there is no canonical host. '/' is the Klaxon serving this document (relative URLs resolve
+        // against it); the template is for tools reading the committed file, pointed at KLAXON_PUBLIC_URL.
+        servers: [
+          { url: '/', description: 'The Klaxon serving this document' },
+          {
+            url: '{baseUrl}',
+            description: 'A self-hosted Klaxon: its KLAXON_PUBLIC_URL',
+            variables: { baseUrl: { default: 'http://localhost:8080', description: 'Scheme, host and port, no trailing slash' } },
+          },
+        ],
         tags: [
           { name: 'health', description: 'Liveness and readiness probes' },
           { name: 'api-keys', description: 'API keys and their roles (admin)' },
@@ -41,7 +57,12 @@ export default fp(
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (klx_…)' },
-            integrationKey: { type: 'http', scheme: 'bearer', description: 'An integration key (klx_int_…), or put it in the path' },
+            integrationKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'An integration key (klx_int_…). The `…/{key}` operations take it in the path instead (OpenAPI cannot declare a path credential).',
+            },
           },
         },
       },
@@ -50,7 +71,14 @@ export default fp(
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // staticCSP: swagger-ui's page gets a policy naming exactly its own inline assets. Klaxon is
+    // often served over plain HTTP on a private network, so no upgrade-insecure-requests; no framing.
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      transformStaticCSP: (csp) =>
+        csp.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+    });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
   { name: 'openapi' },

@@ -1,6 +1,7 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { ROLES } from '../vocabulary.js';
 
-export const RoleSchema = Type.Enum(['viewer', 'responder', 'admin'], {
+export const RoleSchema = Type.Enum([...ROLES], {
   type: 'string',
   description: 'viewer reads; responder also changes incidents; admin also manages keys and integrations',
 });
@@ -11,7 +12,9 @@ export const ApiKeySchema = Type.Object(
     id: Type.String({ format: 'uuid' }),
     name: Type.String(),
     role: RoleSchema,
-    prefix: Type.String({ description: 'First characters of the key, to recognise it' }),
+    prefix: Type.String({
+      description: 'First characters of a generated key, to recognise it; empty for a key a person chose (KLAXON_ADMIN_KEY)',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -42,7 +45,6 @@ export const CreatedApiKeySchema = Type.Object(
 );
 
 export const ApiKeyListSchema = Type.Object({ items: Type.Array(Type.Ref('ApiKey')) });
-
 
 export const ListApiKeysQuerySchema = Type.Object(
   { includeRevoked: Type.Optional(Type.Boolean({ default: false, description: 'Also list revoked keys' })) },

@@ -1,15 +1,11 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
+import { ALERT_STATUSES, INCIDENT_STATUSES, SEVERITIES } from '../vocabulary.js';
 
-export const SEVERITY_VALUES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-export const INCIDENT_STATUS_VALUES = [
-  'triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'resolved',
-] as const;
-
-export const SeveritySchema = Type.Enum([...SEVERITY_VALUES], {
+export const SeveritySchema = Type.Enum([...SEVERITIES], {
   type: 'string',
   description: 'SEV1 is the most severe',
 });
-export const IncidentStatusSchema = Type.Enum([...INCIDENT_STATUS_VALUES], { type: 'string' });
+export const IncidentStatusSchema = Type.Enum([...INCIDENT_STATUSES], { type: 'string' });
 export type IncidentStatus = Static<typeof IncidentStatusSchema>;
 
 const DateTime = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
@@ -30,7 +26,10 @@ export const IncidentSchema = Type.Object(
     alertCount: Type.Integer({ minimum: 0 }),
     firingCount: Type.Integer({ minimum: 0 }),
     reopenCount: Type.Integer({ minimum: 0 }),
-    truncatedAlerts: Type.Integer({ minimum: 0, description: 'Alerts the sender left out of its last delivery (Alertmanager max_alerts); the incident never auto-resolves while > 0' }),
+    truncatedAlerts: Type.Integer({
+      minimum: 0,
+      description: 'Alerts the sender left out of its last delivery (Alertmanager max_alerts); the incident never auto-resolves while > 0',
+    }),
     openedAt: DateTime(),
     resolvedAt: Nullable(DateTime()),
     updatedAt: DateTime(),
@@ -43,7 +42,7 @@ export const AlertSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     identity: Type.String({ description: 'Stable identity of the alert within its integration' }),
-    status: Type.Enum(['firing', 'resolved', 'suppressed'], { type: 'string' }),
+    status: Type.Enum([...ALERT_STATUSES], { type: 'string' }),
     title: Type.String(),
     labels: Type.Record(Type.String(), Type.String()),
     annotations: Type.Record(Type.String(), Type.String()),
@@ -99,15 +98,14 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const ListIncidentsQuerySchema = Type.Object(
   {
     status: Type.Optional(
-      Type.Enum(['open', ...INCIDENT_STATUS_VALUES], { type: 'string', description: '`open` means any status but resolved' }),
+      Type.Enum(['open', ...INCIDENT_STATUSES], { type: 'string', description: '`open` means any status but resolved' }),
     ),
     severity: Type.Optional(SeveritySchema),
     service: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     integration: Type.Optional(Type.String({ format: 'uuid', description: 'Integration id' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIST_LIMIT })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Opaque: a previous page\'s nextCursor' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "Opaque: a previous page's nextCursor" })),
   },
   { additionalProperties: false },
 );
 export type ListIncidentsQuery = Static<typeof ListIncidentsQuerySchema>;
-

@@ -1,8 +1,15 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { HEALTH_FORMATS, INTEGRATION_KINDS } from '../vocabulary.js';
+import { SeveritySchema } from './incidents.js';
 import { MatcherSchema } from './silences.js';
 
-export const IntegrationKindSchema = Type.Enum(['alertmanager', 'datadog', 'health', 'heartbeat'], { type: 'string' });
-const SeveritySchema = Type.Enum(['SEV1', 'SEV2', 'SEV3', 'SEV4'], { type: 'string' });
+export const IntegrationKindSchema = Type.Enum([...INTEGRATION_KINDS], { type: 'string' });
+export const HealthFormatSchema = Type.Enum([...HEALTH_FORMATS], {
+  type: 'string',
+  description:
+    'Body format of a health integration: `auto` (default) recognises each body by shape; a pinned format ' +
+    'decodes every body with that format only. Other kinds take no format (400).',
+});
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$' });
 const LabelName = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000]+$' });
 
@@ -12,7 +19,7 @@ export const SeverityRuleSchema = Type.Object(
     matchers: Type.Array(MatcherSchema, { minItems: 1, maxItems: 16 }),
     severity: SeveritySchema,
   },
-  { additionalProperties: false, description: 'First matching rule decides an alert\'s severity, before the source default' },
+  { additionalProperties: false, description: "First matching rule decides an alert's severity, before the source default" },
 );
 
 const HeartbeatSettingsSchema = Type.Object(
@@ -24,12 +31,33 @@ const HeartbeatSettingsSchema = Type.Object(
 );
 
 const settings = {
-  service: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Default service of its incidents' })),
-  groupingLabels: Type.Optional(Type.Array(LabelName, { maxItems: 16, uniqueItems: true, description: 'Group alerts by these labels instead of the source\'s group key' })),
+  service: Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Default service of its incidents' }),
+  ),
+  groupingLabels: Type.Optional(
+    Type.Array(LabelName, {
+      maxItems: 16,
+      uniqueItems: true,
+      description: "Group alerts by these labels instead of the source's group key",
+    }),
+  ),
   severityRules: Type.Optional(Type.Array(SeverityRuleSchema, { maxItems: 50 })),
-  promoteAfterAlerts: Type.Optional(Type.Union([Type.Integer({ minimum: 2, maximum: 100000 }), Type.Null()], { description: 'Promote an incident one severity level once it spans this many distinct alerts; null = never' })),
-  reopenWindowSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86400, description: 'A re-fire this soon after resolution reopens the incident (default 300)' })),
-  signed: Type.Optional(Type.Boolean({ description: 'Require X-Klaxon-Signature (HMAC-SHA256); true generates a signing secret, shown once' })),
+  promoteAfterAlerts: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 2, maximum: 100000 }), Type.Null()], {
+      description: 'Promote an incident one severity level once it spans this many distinct alerts; null = never',
+    }),
+  ),
+  reopenWindowSeconds: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 7 * 86400,
+      description: 'A re-fire this soon after resolution reopens the incident (default 300)',
+    }),
+  ),
+  signed: Type.Optional(
+    Type.Boolean({ description: 'Require X-Klaxon-Signature (HMAC-SHA256); true generates a signing secret, shown once' }),
+  ),
+  format: Type.Optional(HealthFormatSchema),
 };
 
 export const CreateIntegrationBodySchema = Type.Object(
@@ -57,6 +85,7 @@ export const IntegrationSchema = Type.Object(
     promoteAfterAlerts: Type.Union([Type.Integer(), Type.Null()]),
     reopenWindowSeconds: Type.Integer(),
     signed: Type.Boolean(),
+    format: Type.Union([HealthFormatSchema, Type.Null()], { description: 'The body format of a health integration; null for other kinds' }),
     heartbeat: Type.Union([
       Type.Object({ intervalSeconds: Type.Integer(), graceSeconds: Type.Integer(), lastBeatAt: Type.Union([DateTime, Type.Null()]) }),
       Type.Null(),
@@ -77,13 +106,16 @@ const secrets = {
 };
 
 export const CreatedIntegrationSchema = Type.Intersect([Type.Ref('Integration'), Type.Object(secrets)], { title: 'CreatedIntegration' });
-export const UpdatedIntegrationSchema = Type.Intersect(
-  [Type.Ref('Integration'), Type.Object({ signingSecret: secrets.signingSecret })],
-  { title: 'UpdatedIntegration' },
-);
+export const UpdatedIntegrationSchema = Type.Intersect([Type.Ref('Integration'), Type.Object({ signingSecret: secrets.signingSecret })], {
+  title: 'UpdatedIntegration',
+});
 
 export const RotateKeyBodySchema = Type.Object(
-  { overlapSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86400, description: 'How long current keys keep working (default 86400)' })) },
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 30 * 86400, description: 'How long current keys keep working (default 86400)' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const RotatedKeySchema = Type.Object({

@@ -1,14 +1,18 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { Errors } from '../errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ description: 'Problem type URI, e.g. urn:klaxon:problem:not-found' }),
+    type: Type.String({ description: 'Problem type URI, e.g. urn:klaxon:problem:incident-not-found' }),
     title: Type.String(),
     status: Type.Integer({ minimum: 400, maximum: 599 }),
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String({ description: 'The request path' })),
-    code: Type.String({ description: 'Stable machine-readable error code, e.g. KLX_NOT_FOUND' }),
+    code: Type.Enum(
+      Object.values(Errors).map((e) => e.code),
+      { type: 'string', description: 'Stable machine-readable error code naming the condition (the list in src/errors.ts)' },
+    ),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(
       Type.Array(
@@ -30,6 +34,7 @@ const descriptions: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Request body too large',
+  414: 'URI too long: a path parameter exceeds 512 characters',
   415: 'Unsupported media type',
   422: 'Request understood but not processable',
   503: 'Service unavailable',

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 const DateTime = Type.String({ format: 'date-time' });
 
@@ -13,7 +13,8 @@ export const MatcherSchema = Type.Object(
     value: Type.String({
       maxLength: 1024,
       pattern: '^[^\\u0000]*$',
-      description: 'Exact value, or with isRegex a regex anchored at both ends (RE2-like subset: no backreferences, lookarounds or nested quantifiers)',
+      description:
+        'Exact value, or with isRegex a regex anchored at both ends (RE2 syntax, as Alertmanager: matched in linear time; no backreferences or lookarounds)',
     }),
     isRegex: Type.Optional(Type.Boolean({ default: false })),
     isEqual: Type.Optional(Type.Boolean({ default: true, description: 'false negates the matcher (!= or !~)' })),
@@ -54,9 +55,7 @@ export type Silence = Static<typeof SilenceSchema>;
 export const CreateSilenceBodySchema = Type.Object(
   {
     matchers: Type.Array(MatcherSchema, { minItems: 1, maxItems: 32 }),
-    startsAt: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Defaults to now; a time in the past is moved to now' }),
-    ),
+    startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'Defaults to now; a time in the past is moved to now' })),
     endsAt: Type.String({ format: 'date-time', description: 'Must be after startsAt and in the future' }),
     comment: Type.String({ minLength: 1, maxLength: 1000, pattern: '^[^\\u0000]+$' }),
   },
@@ -71,8 +70,4 @@ export const SilenceStateFilterSchema = Type.Enum(['unexpired', 'active', 'pendi
 });
 export type SilenceStateFilter = Static<typeof SilenceStateFilterSchema>;
 
-export const ListSilencesQuerySchema = Type.Object(
-  { state: Type.Optional(SilenceStateFilterSchema) },
-  { additionalProperties: false },
-);
-
+export const ListSilencesQuerySchema = Type.Object({ state: Type.Optional(SilenceStateFilterSchema) }, { additionalProperties: false });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { adaptAlertmanager, alertmanagerSeverity } from '../../src/ingest/alertmanager.js';
 import { labelsFingerprint } from '../../src/ingest/fingerprint.js';
-import { PayloadError, type AdapterContext, type AdapterResult } from '../../src/ingest/types.js';
+import { type AdapterContext, type AdapterResult, PayloadError } from '../../src/ingest/types.js';
 
 const raw = (name: string): string => readFileSync(new URL(`../fixtures/ingest/alertmanager/${name}`, import.meta.url), 'utf8');
 const load = (name: string): any => JSON.parse(raw(name));
@@ -58,7 +58,13 @@ t.test('recorded AM 0.25 firing group', async (t) => {
 
 t.test('recorded AM 0.25 resolve sequence', async (t) => {
   const mixed = adapt(load('am025-one-resolved.json'));
-  t.same(mixed.alerts.map((a) => [a.identity, a.status]), [['24778873862a37b7', 'resolved'], ['fcba5988856ede2b', 'firing']]);
+  t.same(
+    mixed.alerts.map((a) => [a.identity, a.status]),
+    [
+      ['24778873862a37b7', 'resolved'],
+      ['fcba5988856ede2b', 'firing'],
+    ],
+  );
   t.equal(mixed.alerts[0]?.endsAt?.toISOString(), '2026-11-22T10:45:48.958Z');
   t.equal(mixed.alerts[1]?.endsAt, null);
 
@@ -86,7 +92,11 @@ t.test('recorded AM 0.25 truncated delivery', async (t) => {
 t.test('old Alertmanager without fingerprint or truncatedAlerts', async (t) => {
   const res = adapt(load('am-old-no-fingerprint.json'));
   t.equal(res.truncatedAlerts, 0);
-  t.same(res.alerts.map((a) => a.identity), ['24778873862a37b7', 'fcba5988856ede2b'], 'computed = what 0.25 sends');
+  t.same(
+    res.alerts.map((a) => a.identity),
+    ['24778873862a37b7', 'fcba5988856ede2b'],
+    'computed = what 0.25 sends',
+  );
   t.equal(res.alerts[0]?.startsAt?.toISOString(), '2026-11-22T10:45:41.385Z', 'ns at -08:00');
   t.equal(res.alerts[0]?.endsAt, null, 'zero time rendered with fraction and offset');
 });
@@ -112,7 +122,11 @@ t.test('status fallback when an alert has none', async (t) => {
   const body = load('am025-one-resolved.json');
   for (const a of body.alerts) delete a.status;
   const now = new Date('2026-11-22T10:50:00Z');
-  t.same(adapt(body, ctx('', now)).alerts.map((a) => a.status), ['resolved', 'firing'], 'past endsAt resolves; zero fires');
+  t.same(
+    adapt(body, ctx('', now)).alerts.map((a) => a.status),
+    ['resolved', 'firing'],
+    'past endsAt resolves; zero fires',
+  );
   body.alerts[0].endsAt = '2026-11-22T11:00:00Z';
   t.equal(adapt(body, ctx('', now)).alerts[0]?.status, 'firing', 'future endsAt (Prometheus resend timeout) still fires');
   body.alerts[0].status = 'resolved';
@@ -122,11 +136,30 @@ t.test('status fallback when an alert has none', async (t) => {
 
 t.test('severity mapping', async (t) => {
   const table: Array<[string, string]> = [
-    ['page', 'SEV1'], ['SEV1', 'SEV1'], ['p1', 'SEV1'], ['Emergency', 'SEV1'],
-    ['critical', 'SEV2'], ['CRITICAL', 'SEV2'], ['sev2', 'SEV2'], ['p2', 'SEV2'], ['error', 'SEV2'], ['high', 'SEV2'],
-    ['warning', 'SEV3'], ['warn', 'SEV3'], ['sev3', 'SEV3'], ['p3', 'SEV3'], ['medium', 'SEV3'],
-    ['info', 'SEV4'], ['sev4', 'SEV4'], ['p4', 'SEV4'], ['p5', 'SEV4'], ['low', 'SEV4'], ['none', 'SEV4'],
-    [' Warning ', 'SEV3'], ['bananas', 'SEV3'], ['constructor', 'SEV3'],
+    ['page', 'SEV1'],
+    ['SEV1', 'SEV1'],
+    ['p1', 'SEV1'],
+    ['Emergency', 'SEV1'],
+    ['critical', 'SEV2'],
+    ['CRITICAL', 'SEV2'],
+    ['sev2', 'SEV2'],
+    ['p2', 'SEV2'],
+    ['error', 'SEV2'],
+    ['high', 'SEV2'],
+    ['warning', 'SEV3'],
+    ['warn', 'SEV3'],
+    ['sev3', 'SEV3'],
+    ['p3', 'SEV3'],
+    ['medium', 'SEV3'],
+    ['info', 'SEV4'],
+    ['sev4', 'SEV4'],
+    ['p4', 'SEV4'],
+    ['p5', 'SEV4'],
+    ['low', 'SEV4'],
+    ['none', 'SEV4'],
+    [' Warning ', 'SEV3'],
+    ['bananas', 'SEV3'],
+    ['constructor', 'SEV3'],
   ];
   for (const [value, want] of table) t.equal(alertmanagerSeverity({ severity: value }).severity, want, value);
   t.equal(alertmanagerSeverity({ severity: 'Bananas' }).reason, 'alertmanager label severity="Bananas" not recognised → SEV3 (default)');
@@ -146,20 +179,59 @@ t.test('empty alerts array is fine', async (t) => {
 });
 
 t.test('invalid shapes → PayloadError with JSON pointers', async (t) => {
-  t.same(issuesOf(null).map((i) => i.path), ['']);
-  t.same(issuesOf([]).map((i) => i.path), ['']);
-  t.same(issuesOf('{"alerts":[]}').map((i) => i.path), ['']);
-  t.same(issuesOf({}).map((i) => i.path), ['/alerts']);
-  t.same(issuesOf({ alerts: {} }).map((i) => i.path), ['/alerts']);
-  t.same(issuesOf({ alerts: [5] }).map((i) => i.path), ['/alerts/0']);
+  t.same(
+    issuesOf(null).map((i) => i.path),
+    [''],
+  );
+  t.same(
+    issuesOf([]).map((i) => i.path),
+    [''],
+  );
+  t.same(
+    issuesOf('{"alerts":[]}').map((i) => i.path),
+    [''],
+  );
+  t.same(
+    issuesOf({}).map((i) => i.path),
+    ['/alerts'],
+  );
+  t.same(
+    issuesOf({ alerts: {} }).map((i) => i.path),
+    ['/alerts'],
+  );
+  t.same(
+    issuesOf({ alerts: [5] }).map((i) => i.path),
+    ['/alerts/0'],
+  );
   t.same(issuesOf({ alerts: [{ labels: {} }, {}] }), [{ path: '/alerts/1/labels', message: 'is required' }]);
-  t.same(issuesOf({ alerts: [{ labels: [] }] }).map((i) => i.path), ['/alerts/0/labels']);
-  t.same(issuesOf({ alerts: [{ labels: { ok: 'x', 'a/b~c': 1 } }] }).map((i) => i.path), ['/alerts/0/labels/a~1b~0c']);
-  t.same(issuesOf({ alerts: [{ labels: {}, annotations: { n: null } }] }).map((i) => i.path), ['/alerts/0/annotations/n']);
-  t.same(issuesOf({ alerts: [{ labels: {}, startsAt: 'yesterday' }] }).map((i) => i.path), ['/alerts/0/startsAt']);
-  t.same(issuesOf({ alerts: [{ labels: {}, endsAt: '2026-02-30T00:00:00Z' }] }).map((i) => i.path), ['/alerts/0/endsAt']);
-  t.same(issuesOf({ alerts: [], truncatedAlerts: -1 }).map((i) => i.path), ['/truncatedAlerts']);
-  t.same(issuesOf({ alerts: [], receiver: 7 }).map((i) => i.path), ['/receiver']);
+  t.same(
+    issuesOf({ alerts: [{ labels: [] }] }).map((i) => i.path),
+    ['/alerts/0/labels'],
+  );
+  t.same(
+    issuesOf({ alerts: [{ labels: { ok: 'x', 'a/b~c': 1 } }] }).map((i) => i.path),
+    ['/alerts/0/labels/a~1b~0c'],
+  );
+  t.same(
+    issuesOf({ alerts: [{ labels: {}, annotations: { n: null } }] }).map((i) => i.path),
+    ['/alerts/0/annotations/n'],
+  );
+  t.same(
+    issuesOf({ alerts: [{ labels: {}, startsAt: 'yesterday' }] }).map((i) => i.path),
+    ['/alerts/0/startsAt'],
+  );
+  t.same(
+    issuesOf({ alerts: [{ labels: {}, endsAt: '2026-02-30T00:00:00Z' }] }).map((i) => i.path),
+    ['/alerts/0/endsAt'],
+  );
+  t.same(
+    issuesOf({ alerts: [], truncatedAlerts: -1 }).map((i) => i.path),
+    ['/truncatedAlerts'],
+  );
+  t.same(
+    issuesOf({ alerts: [], receiver: 7 }).map((i) => i.path),
+    ['/receiver'],
+  );
   const err = (() => {
     try {
       adapt({ alerts: [{ labels: { a: 1 } }] });
@@ -173,19 +245,37 @@ t.test('invalid shapes → PayloadError with JSON pointers', async (t) => {
 
 t.test('limits', async (t) => {
   const alert = { labels: { alertname: 'X' } };
-  t.same(issuesOf({ alerts: Array(1001).fill(alert) }).map((i) => i.path), ['/alerts']);
+  t.same(
+    issuesOf({ alerts: Array(1001).fill(alert) }).map((i) => i.path),
+    ['/alerts'],
+  );
   t.equal(adapt({ alerts: Array(1000).fill(alert) }).alerts.length, 1000, '1000 is allowed');
 
   const labels = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'v']));
-  t.same(issuesOf({ alerts: [{ labels: labels(129) }] }).map((i) => i.path), ['/alerts/0/labels']);
+  t.same(
+    issuesOf({ alerts: [{ labels: labels(129) }] }).map((i) => i.path),
+    ['/alerts/0/labels'],
+  );
   t.equal(adapt({ alerts: [{ labels: labels(128), annotations: labels(128) }] }).alerts.length, 1, '128 labels + 128 annotations');
-  t.same(issuesOf({ alerts: [{ labels: {}, annotations: labels(129) }] }).map((i) => i.path), ['/alerts/0/annotations']);
+  t.same(
+    issuesOf({ alerts: [{ labels: {}, annotations: labels(129) }] }).map((i) => i.path),
+    ['/alerts/0/annotations'],
+  );
 
-  t.same(issuesOf({ alerts: [{ labels: { ['k'.repeat(257)]: 'v' } }] }).map((i) => i.path), ['/alerts/0/labels']);
+  t.same(
+    issuesOf({ alerts: [{ labels: { ['k'.repeat(257)]: 'v' } }] }).map((i) => i.path),
+    ['/alerts/0/labels'],
+  );
   t.equal(adapt({ alerts: [{ labels: { ['k'.repeat(256)]: 'v' } }] }).alerts.length, 1);
-  t.same(issuesOf({ alerts: [{ labels: { k: 'v'.repeat(16385) } }] }).map((i) => i.path), ['/alerts/0/labels/k']);
+  t.same(
+    issuesOf({ alerts: [{ labels: { k: 'v'.repeat(16385) } }] }).map((i) => i.path),
+    ['/alerts/0/labels/k'],
+  );
   t.equal(adapt({ alerts: [{ labels: { k: 'v'.repeat(16384) } }] }).alerts.length, 1);
-  t.same(issuesOf({ alerts: [{ labels: {}, annotations: { '': 'v' } }] }).map((i) => i.path), ['/alerts/0/annotations']);
+  t.same(
+    issuesOf({ alerts: [{ labels: {}, annotations: { '': 'v' } }] }).map((i) => i.path),
+    ['/alerts/0/annotations'],
+  );
 
   const many = issuesOf({ alerts: Array(1000).fill({ labels: 1 }) });
   t.equal(many.length, 21, 'issues are capped');
@@ -193,8 +283,14 @@ t.test('limits', async (t) => {
 });
 
 t.test('NUL bytes are rejected, lone surrogates replaced', async (t) => {
-  t.same(issuesOf({ alerts: [{ labels: { x: 'a\u0000b' } }] }), [{ path: '/alerts/0/labels/x', message: 'must not contain NUL characters' }]);
-  t.same(issuesOf({ alerts: [{ labels: { 'x\u0000': 'a' } }] }).map((i) => i.path), ['/alerts/0/labels/x\u0000']);
+  t.same(issuesOf({ alerts: [{ labels: { x: 'a\u0000b' } }] }), [
+    { path: '/alerts/0/labels/x', message: 'must not contain NUL characters' },
+  ]);
+  t.same(
+    issuesOf({ alerts: [{ labels: { 'x\u0000': 'a' } }] }),
+    [{ path: '/alerts/0/labels', message: 'key "x\\u0000" must not contain NUL characters' }],
+    'the key is shown escaped, never raw in a path',
+  );
   const res = adapt(JSON.parse('{"alerts":[{"labels":{"x":"\\ud800y"}}]}'));
   t.equal(res.alerts[0]?.labels['x'], '\uFFFDy');
   t.equal(res.alerts[0]?.identity, labelsFingerprint({ x: '\uFFFDy' }), 'fingerprint of what Go would have decoded');

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { adaptDatadog, normalizeScope, transitionStatus } from '../../src/ingest/datadog.js';
-import { PayloadError, type AdapterContext, type NormalizedAlert } from '../../src/ingest/types.js';
+import { type AdapterContext, type NormalizedAlert, PayloadError } from '../../src/ingest/types.js';
 
-const load = (name: string): any =>
-  JSON.parse(readFileSync(new URL(`../fixtures/ingest/datadog/${name}`, import.meta.url), 'utf8'));
+const load = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/ingest/datadog/${name}`, import.meta.url), 'utf8'));
 const receivedAt = new Date('2026-11-22T10:50:00Z');
 const ctx: AdapterContext = { receivedAt, rawBody: '' };
 
@@ -80,8 +79,15 @@ t.test('rich template: triggered', async (t) => {
   t.equal(a.title, 'High CPU on web hosts');
   t.same(a.severity, { severity: 'SEV2', reason: 'datadog alert_priority "P2" → SEV2' });
   t.same(a.labels, {
-    env: 'prod', host: 'web-1', monitor: '', service: 'web', team: 'sre', 'security-group': 'sg-1,sg-2',
-    monitor_id: '170773010', transition: 'Triggered', priority: 'P2',
+    env: 'prod',
+    host: 'web-1',
+    monitor: '',
+    service: 'web',
+    team: 'sre',
+    'security-group': 'sg-1,sg-2',
+    monitor_id: '170773010',
+    transition: 'Triggered',
+    priority: 'P2',
   });
   t.equal(a.service, 'web');
   t.equal(a.annotations['cycle_key'], '6f2a1c0e3b');
@@ -92,9 +98,16 @@ t.test('rich template: triggered', async (t) => {
 t.test('rich template: every documented transition', async (t) => {
   const base = load('rich-triggered.json');
   const cases: Array<[string, string]> = [
-    ['Triggered', 'firing'], ['Re-Triggered', 'firing'], ['Warn', 'firing'], ['Re-Warn', 'firing'],
-    ['No Data', 'firing'], ['Re-No Data', 'firing'], ['Renotify', 'firing'],
-    ['Recovered', 'resolved'], ['Warn Recovered', 'resolved'], ['recovered', 'resolved'],
+    ['Triggered', 'firing'],
+    ['Re-Triggered', 'firing'],
+    ['Warn', 'firing'],
+    ['Re-Warn', 'firing'],
+    ['No Data', 'firing'],
+    ['Re-No Data', 'firing'],
+    ['Renotify', 'firing'],
+    ['Recovered', 'resolved'],
+    ['Warn Recovered', 'resolved'],
+    ['recovered', 'resolved'],
   ];
   for (const [transition, status] of cases) {
     const a = one({ ...base, alert_transition: transition, alert_type: 'info', alert_title: `[${transition}] High CPU`, title: 'x' });
@@ -125,7 +138,7 @@ t.test('unsubstituted $VARIABLES are absent', async (t) => {
   const viaBody = one({ ...load('default-triggered.json'), alert_id: '$ALERT_ID' });
   t.equal(viaBody.identity, MULTI, 'unsubstituted $ALERT_ID falls back to the body link');
   const other = one({ ...load('default-triggered.json'), alert_id: '42' });
-  t.equal(other.identity, 'monitor:42|scope:env:prod,host:web-1', 'scope from the title token, not from monitor 170773010\'s link');
+  t.equal(other.identity, 'monitor:42|scope:env:prod,host:web-1', "scope from the title token, not from monitor 170773010's link");
   t.equal(other.url, undefined, 'no link to a different monitor');
 });
 
@@ -149,8 +162,14 @@ t.test('status from alert_type when the transition is missing or unknown', async
   t.equal(one({ alert_id: '1', alert_type: 'success' }).status, 'resolved');
   t.equal(one({ alert_id: '1', alert_transition: 'Null', alert_type: 'error' }).status, 'firing');
   t.equal(one({ alert_id: '1', alert_transition: 'Recovered', alert_type: 'error' }).status, 'resolved', 'transition wins');
-  t.same(issuesOf({ alert_id: '1', alert_transition: 'Null' }).map((i) => i.path), ['/alert_transition']);
-  t.same(issuesOf({ alert_id: '1' }).map((i) => i.path), ['/alert_transition']);
+  t.same(
+    issuesOf({ alert_id: '1', alert_transition: 'Null' }).map((i) => i.path),
+    ['/alert_transition'],
+  );
+  t.same(
+    issuesOf({ alert_id: '1' }).map((i) => i.path),
+    ['/alert_transition'],
+  );
 });
 
 t.test('scope: sorted tags, from title token as a last resort', async (t) => {
@@ -177,12 +196,30 @@ t.test('transitionStatus', async (t) => {
 });
 
 t.test('invalid bodies', async (t) => {
-  t.same(issuesOf(null).map((i) => i.path), ['']);
-  t.same(issuesOf([]).map((i) => i.path), ['']);
-  t.same(issuesOf({ alert_id: 'abc', alert_transition: 'Triggered' }).map((i) => i.path), ['/alert_id']);
-  t.same(issuesOf({ alert_id: '1', alert_transition: 'Triggered', alert_title: 'a\u0000b' }).map((i) => i.path), ['/alert_title']);
-  t.same(issuesOf({ alert_id: '1', alert_transition: 'Triggered', tags: ['a'] }).map((i) => i.path), ['/tags']);
-  t.same(issuesOf({ alert_id: '1', alert_transition: 'Triggered', alert_scope: 'x'.repeat(16385) }).map((i) => i.path), ['/alert_scope']);
+  t.same(
+    issuesOf(null).map((i) => i.path),
+    [''],
+  );
+  t.same(
+    issuesOf([]).map((i) => i.path),
+    [''],
+  );
+  t.same(
+    issuesOf({ alert_id: 'abc', alert_transition: 'Triggered' }).map((i) => i.path),
+    ['/alert_id'],
+  );
+  t.same(
+    issuesOf({ alert_id: '1', alert_transition: 'Triggered', alert_title: 'a\u0000b' }).map((i) => i.path),
+    ['/alert_title'],
+  );
+  t.same(
+    issuesOf({ alert_id: '1', alert_transition: 'Triggered', tags: ['a'] }).map((i) => i.path),
+    ['/tags'],
+  );
+  t.same(
+    issuesOf({ alert_id: '1', alert_transition: 'Triggered', alert_scope: 'x'.repeat(16385) }).map((i) => i.path),
+    ['/alert_scope'],
+  );
   t.equal(one({ alert_id: 170773010, alert_transition: 'Triggered' }).identity, 'monitor:170773010|scope:', 'numeric id accepted');
 });
 

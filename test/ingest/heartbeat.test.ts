@@ -48,6 +48,14 @@ t.test('never beaten', async (t) => {
 });
 
 t.test('formatSeconds', async (t) => {
-  const cases: Array<[number, string]> = [[0, '0s'], [45, '45s'], [90, '1m30s'], [3600, '1h'], [5400, '1h30m'], [86400, '1d'], [90061, '1d1h1m1s']];
+  const cases: Array<[number, string]> = [
+    [0, '0s'],
+    [45, '45s'],
+    [90, '1m30s'],
+    [3600, '1h'],
+    [5400, '1h30m'],
+    [86400, '1d'],
+    [90061, '1d1h1m1s'],
+  ];
   for (const [n, want] of cases) t.equal(formatSeconds(n), want, String(n));
 });

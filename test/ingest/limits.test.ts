@@ -14,13 +14,27 @@ t.test('parseTimestamp: RFC 3339 at any precision and offset', async (t) => {
   t.equal(iso('2024-02-29T00:00:00Z'), '2024-02-29T00:00:00.000Z');
   t.equal(iso('2026-11-22 10:30:00.123'), null, 'no zone is rejected by default');
   t.equal(iso('2026-11-22 10:30:00.123', true), '2026-11-22T10:30:00.123Z', 'unless the format is known to be UTC');
-  for (const bad of ['2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T10:60:00Z', 'yesterday', '', '2026-11-22']) {
+  for (const bad of [
+    '2026-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-22T24:00:00Z',
+    '2026-11-22T10:60:00Z',
+    'yesterday',
+    '',
+    '2026-11-22',
+  ]) {
     t.equal(iso(bad), null, bad);
   }
 });
 
 t.test('Go zero time in any rendering', async (t) => {
-  for (const s of ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000000000Z', '0001-01-01T00:00:00+00:00', '0001-01-01T01:00:00+01:00', '0001-01-01T00:00:00-05:00']) {
+  for (const s of [
+    '0001-01-01T00:00:00Z',
+    '0001-01-01T00:00:00.000000000Z',
+    '0001-01-01T00:00:00+00:00',
+    '0001-01-01T01:00:00+01:00',
+    '0001-01-01T00:00:00-05:00',
+  ]) {
     const d = parseTimestamp(s);
     t.ok(d && isZeroTime(d), s);
   }

@@ -1,11 +1,11 @@
-import t from 'tap';
 import { sql } from 'kysely';
-import { runOnce } from 'graphile-worker';
+import t from 'tap';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { enqueue } from '../../src/jobs/queue.js';
-import { buildTaskList, startJobRunner, workerLogger } from '../../src/jobs/runner.js';
+import { buildTaskList, startJobRunner } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/logger.js';
 import { openTestDatabase } from '../helper.js';
+import { runDueJobs } from '../support/jobs.js';
 
 const log = createLogger('silent');
 const settings = { revokedKeyRetentionDays: 30, deliveryRetentionDays: 7, deliveryBodyMax: 8192 };
@@ -27,7 +27,12 @@ t.test('a job enqueued in a rolled-back transaction never runs; one in a committ
 
   let runs = 0;
   const real = buildTaskList(db, settings, log);
-  const taskList = { maintenance_prune: async (...args: Parameters<NonNullable<typeof real.maintenance_prune>>) => { runs++; await real.maintenance_prune!(...args); } };
+  const taskList = {
+    maintenance_prune: async (...args: Parameters<NonNullable<typeof real.maintenance_prune>>) => {
+      runs++;
+      await real.maintenance_prune!(...args);
+    },
+  };
 
   await db.transaction().execute((trx) => enqueue(trx, 'maintenance_prune'));
   await t.rejects(
@@ -35,27 +40,32 @@ t.test('a job enqueued in a rolled-back transaction never runs; one in a committ
       await enqueue(trx, 'maintenance_prune');
       throw new Error('roll back');
     }),
+    { message: 'roll back' }, // the enqueue itself succeeded; only the transaction was abandoned
   );
   const queued = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs`.execute(db);
   t.equal(queued.rows[0]!.n, 1, 'only the committed job is in the queue');
 
-  const delivery = (age: string) => sql`insert into deliveries (source, status_code, outcome, body, body_bytes, received_at)
+  const delivery = (age: string) =>
+    sql`insert into deliveries (source, status_code, outcome, body, body_bytes, received_at)
     values ('alertmanager', 200, '{}', '', 0, now() - ${age}::interval)`.execute(db);
   await delivery('8 days');
   await delivery('6 days');
 
-  await runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: workerLogger(log) });
+  await runDueJobs(db, pool, taskList);
   t.equal(runs, 1, 'exactly one run: the committed job');
   const kept = await sql<{ n: number }>`select count(*)::int as n from deliveries`.execute(db);
   t.equal(kept.rows[0]!.n, 1, 'deliveries past their 7-day retention are pruned, newer ones kept');
   t.notOk(await keyExists(db, id), 'the committed job pruned the expired key');
   t.ok(await keyExists(db, recent.id), 'a key inside its retention is kept');
 
-  await t.rejects(db.transaction().execute(async (trx) => {
-    await enqueue(trx, 'maintenance_prune');
-    throw new Error('roll back');
-  }));
-  await runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: workerLogger(log) });
+  await t.rejects(
+    db.transaction().execute(async (trx) => {
+      await enqueue(trx, 'maintenance_prune');
+      throw new Error('roll back');
+    }),
+    { message: 'roll back' },
+  );
+  await runDueJobs(db, pool, taskList);
   t.equal(runs, 1, 'the rolled-back job never ran');
 });
 
@@ -64,7 +74,11 @@ t.test('the runner started like the server starts it picks up committed jobs', a
   const id = await oldRevokedKey(db);
   const runner = await startJobRunner({ pool, db, log, concurrency: 1, settings, pollInterval: 100 });
   t.teardown(() => runner.stop());
-  const done = new Promise<string>((resolve) => runner.events.on('job:success', ({ job }) => resolve(job.task_identifier)));
+  // A failing job rejects at once rather than leaving the test to time out.
+  const done = new Promise<string>((resolve, reject) => {
+    runner.events.on('job:success', ({ job }) => resolve(job.task_identifier));
+    runner.events.on('job:error', ({ job, error }) => reject(new Error(`${job.task_identifier} failed: ${String(error)}`)));
+  });
   await db.transaction().execute((trx) => enqueue(trx, 'maintenance_prune', {}, { jobKey: 'prune-now' }));
   t.equal(await done, 'maintenance_prune');
   t.notOk(await keyExists(db, id));

@@ -1,9 +1,5 @@
 import t from 'tap';
-import { Writable } from 'node:stream';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { buildTestApp, openTestDatabase } from '../helper.js';
+import { buildTestApp } from '../helper.js';
 
 const isProblem = /^application\/problem\+json/;
 
@@ -32,7 +28,12 @@ t.test('transport-level bad input gets a 4xx problem', async (t) => {
 
 t.test('unauthenticated requests are refused before their body is read', async (t) => {
   const { app } = await buildTestApp(t, { bodyLimit: 4096 });
-  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', payload: 'x'.repeat(100_000), headers: { 'content-type': 'application/json' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    payload: 'x'.repeat(100_000),
+    headers: { 'content-type': 'application/json' },
+  });
   t.equal(res.statusCode, 401);
 });
 
@@ -47,11 +48,7 @@ t.test('request ids: generated, or kept when the caller sends a sane one', async
 });
 
 t.test('5xx details are logged, not returned; secrets never reach the log', async (t) => {
-  const handle = await openTestDatabase(t);
-  let logged = '';
-  const sink = new Writable({ write(chunk, _enc, cb) { logged += chunk.toString(); cb(); } });
-  const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db, log: createLogger('info', sink) });
-  t.teardown(() => app.close());
+  const { app, logged } = await buildTestApp(t, { captureLog: true });
   app.get('/boom', async () => {
     throw new Error('secret internal detail: connection string postgres://u:pw@db');
   });
@@ -60,11 +57,11 @@ t.test('5xx details are logged, not returned; secrets never reach the log', asyn
   t.match(res.headers['content-type'], isProblem);
   t.match(res.json(), { code: 'KLX_INTERNAL', status: 500 });
   t.notOk(res.body.includes('secret internal detail'), 'no internal detail in the response');
-  t.ok(logged.includes('secret internal detail'), 'the detail is in the log');
+  t.ok(logged().includes('secret internal detail'), 'the detail is in the log');
 
   const secret = 'klx_ThisIsASecretThatMustNotBeLogged_0123456789ab';
   await app.inject({ url: '/v1/api-keys', headers: { authorization: `Bearer ${secret}` } });
   await app.inject({ url: `/v1/webhooks/alertmanager/${secret}` });
-  t.notOk(logged.includes(secret), 'neither the Authorization header nor a path key is logged');
-  t.ok(logged.includes('/v1/webhooks/alertmanager/<redacted>'), 'path keys are masked');
+  t.notOk(logged().includes(secret), 'neither the Authorization header nor a path key is logged');
+  t.ok(logged().includes('/v1/webhooks/alertmanager/<redacted>'), 'path keys are masked');
 });

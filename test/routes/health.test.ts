@@ -1,5 +1,5 @@
-import t from 'tap';
 import { sql } from 'kysely';
+import t from 'tap';
 import { buildTestApp, withAdmin } from '../helper.js';
 
 t.test('live and ready on a migrated database', async (t) => {

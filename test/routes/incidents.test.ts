@@ -1,5 +1,5 @@
-import t from 'tap';
 import { sql } from 'kysely';
+import t from 'tap';
 import { buildTestApp, type TestApp } from '../helper.js';
 
 // Ids are chosen so their order is known: PostgreSQL orders uuids like their lowercase hex.
@@ -30,23 +30,29 @@ const SEEDS: Seed[] = [
 ];
 
 async function seed({ handle }: TestApp): Promise<void> {
-  await handle.db.insertInto('integrations').values([
-    { id: INT_A, name: 'prometheus', kind: 'alertmanager', severity_rules: '[]' },
-    { id: INT_B, name: 'datadog', kind: 'datadog', severity_rules: '[]' },
-  ]).execute();
+  await handle.db
+    .insertInto('integrations')
+    .values([
+      { id: INT_A, name: 'prometheus', kind: 'alertmanager', severity_rules: '[]' },
+      { id: INT_B, name: 'datadog', kind: 'datadog', severity_rules: '[]' },
+    ])
+    .execute();
   for (const s of SEEDS) {
-    await handle.db.insertInto('incidents').values({
-      id: uuid(s.n),
-      integration_id: s.integration,
-      group_key: `{}:{alertname="A${s.n}"}`,
-      title: `Incident ${s.n}`,
-      status: s.status,
-      severity: s.severity,
-      severity_reason: 'label severity',
-      service: s.service,
-      opened_at: at(s.openedAt),
-      resolved_at: s.status === 'resolved' ? at('2026-02-01T00:00:00Z') : null,
-    }).execute();
+    await handle.db
+      .insertInto('incidents')
+      .values({
+        id: uuid(s.n),
+        integration_id: s.integration,
+        group_key: `{}:{alertname="A${s.n}"}`,
+        title: `Incident ${s.n}`,
+        status: s.status,
+        severity: s.severity,
+        severity_reason: 'label severity',
+        service: s.service,
+        opened_at: at(s.openedAt),
+        resolved_at: s.status === 'resolved' ? at('2026-02-01T00:00:00Z') : null,
+      })
+      .execute();
   }
 }
 
@@ -65,8 +71,12 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 
 const order = (...ns: number[]) => ns.map(uuid);
 
+// One app and database for the file: the subtests only read what seed() wrote (the detail
+// subtest adds alerts and events to incidents 7 and 6, which no other subtest reads in detail).
+const shared = setup(t);
+
 t.test('authentication: a key is required, and viewer is enough', async (t) => {
-  const { app, get } = await setup(t);
+  const { app, get } = await shared;
   for (const url of ['/v1/incidents', `/v1/incidents/${uuid(7)}`]) {
     const none = await app.inject({ url });
     t.equal(none.statusCode, 401, url);
@@ -76,22 +86,35 @@ t.test('authentication: a key is required, and viewer is enough', async (t) => {
 });
 
 t.test('the list is newest first, ties broken by id, in the wire shape', async (t) => {
-  const { get, ids, handle } = await setup(t);
+  const { get, ids, handle } = await shared;
   t.same(await ids('/v1/incidents'), order(7, 6, 5, 4, 3, 2, 1));
   const res = await get('/v1/incidents');
   t.equal(res.json().nextCursor, null);
   const { number } = await handle.db.selectFrom('incidents').select('number').where('id', '=', uuid(5)).executeTakeFirstOrThrow();
   t.same(res.json().items[2], {
-    id: uuid(5), number, title: 'Incident 5', status: 'resolved', severity: 'SEV4', severityReason: 'label severity',
-    severityOverridden: false, service: 'api', integrationId: INT_B, groupKey: '{}:{alertname="A5"}',
-    alertCount: 0, firingCount: 0, reopenCount: 0, truncatedAlerts: 0, openedAt: '2026-01-03T00:00:00.500Z',
-    resolvedAt: '2026-02-01T00:00:00.000Z', updatedAt: res.json().items[2].updatedAt,
+    id: uuid(5),
+    number,
+    title: 'Incident 5',
+    status: 'resolved',
+    severity: 'SEV4',
+    severityReason: 'label severity',
+    severityOverridden: false,
+    service: 'api',
+    integrationId: INT_B,
+    groupKey: '{}:{alertname="A5"}',
+    alertCount: 0,
+    firingCount: 0,
+    reopenCount: 0,
+    truncatedAlerts: 0,
+    openedAt: '2026-01-03T00:00:00.500Z',
+    resolvedAt: '2026-02-01T00:00:00.000Z',
+    updatedAt: res.json().items[2].updatedAt,
   });
   t.equal(typeof number, 'number');
 });
 
 t.test('filters', async (t) => {
-  const { ids, handle } = await setup(t);
+  const { ids, handle } = await shared;
   const cases: [string, string[]][] = [
     ['status=open', order(7, 6, 4, 3, 2)],
     ['status=resolved', order(5, 1)],
@@ -106,7 +129,9 @@ t.test('filters', async (t) => {
   ];
   for (const [query, expected] of cases) t.same(await ids(`/v1/incidents?${query}`), expected, query);
   // The index the list is built for is the one a page uses.
-  const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from incidents order by opened_at desc, id desc limit 3`.execute(handle.db);
+  const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from incidents order by opened_at desc, id desc limit 3`.execute(
+    handle.db,
+  );
   t.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /incidents_list/);
 });
 
@@ -126,11 +151,14 @@ async function pages(get: Awaited<ReturnType<typeof setup>>['get'], base: string
 }
 
 t.test('pagination: no duplicates, no gaps, null cursor at the end', async (t) => {
-  const { get } = await setup(t);
+  const { get } = await shared;
   // limit=2 splits the opened_at tie (4|3) and the microsecond pair (2|1) across pages.
   t.same(await pages(get, '/v1/incidents?limit=2'), [order(7, 6), order(5, 4), order(3, 2), order(1)]);
   t.same(await pages(get, '/v1/incidents?limit=3'), [order(7, 6, 5), order(4, 3, 2), order(1)]);
-  t.same(await pages(get, '/v1/incidents?limit=1'), [7, 6, 5, 4, 3, 2, 1].map((n) => order(n)));
+  t.same(
+    await pages(get, '/v1/incidents?limit=1'),
+    [7, 6, 5, 4, 3, 2, 1].map((n) => order(n)),
+  );
   t.same(await pages(get, '/v1/incidents?limit=7'), [order(7, 6, 5, 4, 3, 2, 1)], 'an exactly full page is the last');
   t.same(await pages(get, '/v1/incidents?limit=200'), [order(7, 6, 5, 4, 3, 2, 1)]);
   t.same(await pages(get, '/v1/incidents?status=open&limit=2'), [order(7, 6), order(4, 3), order(2)]);
@@ -138,7 +166,7 @@ t.test('pagination: no duplicates, no gaps, null cursor at the end', async (t) =
 });
 
 t.test('bad query parameters are 400 problems naming the parameter', async (t) => {
-  const { get } = await setup(t);
+  const { get } = await shared;
   const enc = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
   const cursors = [
     'not a cursor!',
@@ -153,7 +181,7 @@ t.test('bad query parameters are 400 problems naming the parameter', async (t) =
     const res = await get(`/v1/incidents?cursor=${encodeURIComponent(cursor)}`);
     t.equal(res.statusCode, 400, `cursor ${cursor}`);
     t.match(res.headers['content-type'], /^application\/problem\+json/);
-    t.match(res.json(), { code: 'KLX_VALIDATION', detail: 'cursor is invalid' });
+    t.match(res.json(), { code: 'KLX_INVALID_CURSOR', detail: 'cursor is invalid' });
     t.equal(res.json().errors[0].path, '/query/cursor');
   }
   const cases: [string, string][] = [
@@ -175,68 +203,130 @@ t.test('bad query parameters are 400 problems naming the parameter', async (t) =
     t.equal(res.statusCode, 400, query);
     t.match(res.json(), { code: 'KLX_VALIDATION' });
     const path = `/query/${name}`;
-    t.ok(res.json().errors?.some((e: { path: string }) => e.path === path), `${query}: ${path} in ${res.body}`);
+    t.ok(
+      res.json().errors?.some((e: { path: string }) => e.path === path),
+      `${query}: ${path} in ${res.body}`,
+    );
   }
 });
 
 t.test('detail: the incident with its alerts and timeline, in order', async (t) => {
-  const { get, handle } = await setup(t);
+  const { get, handle } = await shared;
   const id = uuid(7);
   const alert = (n: number, firstSeen: string, incident: string | null) => ({
-    id: uuid(100 + n), integration_id: INT_A, identity: `fp-${n}`, group_key: '{}:{alertname="A7"}', incident_id: incident,
-    status: 'firing' as const, title: `Alert ${n}`, labels: JSON.stringify({ alertname: 'A7', n: String(n) }),
-    annotations: JSON.stringify({ summary: `alert ${n}` }), severity: 'SEV3' as const, severity_reason: 'default',
-    service: null, url: null, first_seen_at: at(firstSeen), last_seen_at: at('2026-01-04T01:00:00Z'),
+    id: uuid(100 + n),
+    integration_id: INT_A,
+    identity: `fp-${n}`,
+    group_key: '{}:{alertname="A7"}',
+    incident_id: incident,
+    status: 'firing' as const,
+    title: `Alert ${n}`,
+    labels: JSON.stringify({ alertname: 'A7', n: String(n) }),
+    annotations: JSON.stringify({ summary: `alert ${n}` }),
+    severity: 'SEV3' as const,
+    severity_reason: 'default',
+    service: null,
+    url: null,
+    first_seen_at: at(firstSeen),
+    last_seen_at: at('2026-01-04T01:00:00Z'),
   });
-  await handle.db.insertInto('alerts').values([
-    alert(3, '2026-01-04T00:00:01Z', id),
-    { ...alert(2, '2026-01-04T00:00:00Z', id), status: 'resolved', service: 'db', url: 'https://prom/graph',
-      starts_at: at('2026-01-03T23:59:00Z'), ends_at: at('2026-01-04T00:30:00Z'), receive_count: 4 },
-    alert(1, '2026-01-04T00:00:00Z', id), // ties with 2 on first_seen_at; the id decides
-    alert(4, '2026-01-04T00:00:00Z', uuid(6)), // another incident's
-  ]).execute();
+  await handle.db
+    .insertInto('alerts')
+    .values([
+      alert(3, '2026-01-04T00:00:01Z', id),
+      {
+        ...alert(2, '2026-01-04T00:00:00Z', id),
+        status: 'resolved',
+        service: 'db',
+        url: 'https://prom/graph',
+        starts_at: at('2026-01-03T23:59:00Z'),
+        ends_at: at('2026-01-04T00:30:00Z'),
+        receive_count: 4,
+      },
+      alert(1, '2026-01-04T00:00:00Z', id), // ties with 2 on first_seen_at; the id decides
+      alert(4, '2026-01-04T00:00:00Z', uuid(6)), // another incident's
+    ])
+    .execute();
   // Timeline order is insertion (id) order, even when the clock says otherwise.
   for (const [kind, when, data] of [
-    ['opened', '2026-01-04T00:00:00Z', { alert: 'fp-1' }],
-    ['alert_added', '2026-01-04T00:00:02Z', { alert: 'fp-3', nested: { n: [1, 2] } }],
-    ['note', '2026-01-04T00:00:01Z', {}],
+    ['created', '2026-01-04T00:00:00Z', { alert: 'fp-1' }],
+    ['alert_fired', '2026-01-04T00:00:02Z', { alert: 'fp-3', nested: { n: [1, 2] } }],
+    ['severity_changed', '2026-01-04T00:00:01Z', {}],
   ] as const) {
-    await handle.db.insertInto('incident_events')
-      .values({ incident_id: id, kind, message: `${kind} message`, at: at(when), data: JSON.stringify(data) }).execute();
+    await handle.db
+      .insertInto('incident_events')
+      .values({ incident_id: id, kind, message: `${kind} message`, at: at(when), data: JSON.stringify(data) })
+      .execute();
   }
-  await handle.db.insertInto('incident_events')
-    .values({ incident_id: uuid(6), kind: 'opened', message: 'other', data: '{}' }).execute();
+  await handle.db
+    .insertInto('incident_events')
+    .values({ incident_id: uuid(6), kind: 'created', message: 'other', data: '{}' })
+    .execute();
 
   const res = await get(`/v1/incidents/${id}`);
   t.equal(res.statusCode, 200);
   const body = res.json();
-  t.match(body, { id, title: 'Incident 7', status: 'investigating', severity: 'SEV3', service: 'db', integrationId: INT_A,
-    groupKey: '{}:{alertname="A7"}', openedAt: '2026-01-04T00:00:00.000Z', resolvedAt: null });
-  t.same(body.alerts.map((a: { identity: string }) => a.identity), ['fp-1', 'fp-2', 'fp-3']);
+  t.match(body, {
+    id,
+    title: 'Incident 7',
+    status: 'investigating',
+    severity: 'SEV3',
+    service: 'db',
+    integrationId: INT_A,
+    groupKey: '{}:{alertname="A7"}',
+    openedAt: '2026-01-04T00:00:00.000Z',
+    resolvedAt: null,
+  });
+  t.same(
+    body.alerts.map((a: { identity: string }) => a.identity),
+    ['fp-1', 'fp-2', 'fp-3'],
+  );
   t.same(body.alerts[1], {
-    id: uuid(102), identity: 'fp-2', status: 'resolved', title: 'Alert 2', labels: { alertname: 'A7', n: '2' },
-    annotations: { summary: 'alert 2' }, severity: 'SEV3', severityReason: 'default', service: 'db',
-    url: 'https://prom/graph', startsAt: '2026-01-03T23:59:00.000Z', endsAt: '2026-01-04T00:30:00.000Z',
-    firstSeenAt: '2026-01-04T00:00:00.000Z', lastSeenAt: '2026-01-04T01:00:00.000Z', receiveCount: 4,
+    id: uuid(102),
+    identity: 'fp-2',
+    status: 'resolved',
+    title: 'Alert 2',
+    labels: { alertname: 'A7', n: '2' },
+    annotations: { summary: 'alert 2' },
+    severity: 'SEV3',
+    severityReason: 'default',
+    service: 'db',
+    url: 'https://prom/graph',
+    startsAt: '2026-01-03T23:59:00.000Z',
+    endsAt: '2026-01-04T00:30:00.000Z',
+    firstSeenAt: '2026-01-04T00:00:00.000Z',
+    lastSeenAt: '2026-01-04T01:00:00.000Z',
+    receiveCount: 4,
   });
   t.match(body.alerts[0], { startsAt: null, endsAt: null, url: null, service: null, receiveCount: 1 });
-  t.same(body.timeline.map((e: { kind: string }) => e.kind), ['opened', 'alert_added', 'note']);
+  t.same(
+    body.timeline.map((e: { kind: string }) => e.kind),
+    ['created', 'alert_fired', 'severity_changed'],
+  );
   const [first, second] = body.timeline;
   t.ok(Number.isInteger(first.id) && second.id > first.id);
-  t.same(second, { id: second.id, at: '2026-01-04T00:00:02.000Z', kind: 'alert_added', message: 'alert_added message',
-    data: { alert: 'fp-3', nested: { n: [1, 2] } } });
+  t.same(second, {
+    id: second.id,
+    at: '2026-01-04T00:00:02.000Z',
+    kind: 'alert_fired',
+    message: 'alert_fired message',
+    data: { alert: 'fp-3', nested: { n: [1, 2] } },
+  });
 
   const empty = (await get(`/v1/incidents/${uuid(1)}`)).json();
   t.same([empty.alerts, empty.timeline], [[], []], 'an incident without alerts or events');
 });
 
 t.test('detail: unknown id is a 404 problem, a malformed id a 400', async (t) => {
-  const { get } = await setup(t);
+  const { get } = await shared;
   const missing = await get(`/v1/incidents/${uuid(999)}`);
   t.equal(missing.statusCode, 404);
   t.match(missing.headers['content-type'], /^application\/problem\+json/);
-  t.match(missing.json(), { code: 'KLX_NOT_FOUND', type: 'urn:klaxon:problem:not-found', status: 404 });
+  t.match(missing.json(), { code: 'KLX_INCIDENT_NOT_FOUND', type: 'urn:klaxon:problem:incident-not-found', status: 404 });
   const bad = await get('/v1/incidents/not-a-uuid');
   t.equal(bad.statusCode, 400);
-  t.match(bad.json().errors, [{ path: '/params/id' }]);
+  t.strictSame(
+    bad.json().errors.map((e: { path: string }) => e.path),
+    ['/params/id'],
+  );
 });

@@ -39,7 +39,11 @@ t.test('a responder creates, reads, lists and expires a silence', async (t) => {
     url: '/v1/silences',
     headers: responder,
     payload: {
-      matchers: [matcher('service', 'db'), matcher('env', 'prod|staging', { isRegex: true }), matcher('severity', 'critical', { isEqual: false })],
+      matchers: [
+        matcher('service', 'db'),
+        matcher('env', 'prod|staging', { isRegex: true }),
+        matcher('severity', 'critical', { isEqual: false }),
+      ],
       startsAt,
       endsAt,
       comment: 'database maintenance',
@@ -51,27 +55,32 @@ t.test('a responder creates, reads, lists and expires a silence', async (t) => {
   t.match(silence.id, /^[0-9a-f-]{36}$/);
   t.ok(Date.parse(silence.startsAt) >= before, 'a start in the past is moved to now');
   t.ok(Date.parse(silence.createdAt) >= before);
-  t.strictSame({ ...silence, id: 'ID', startsAt: 'S', createdAt: 'C' }, {
-    id: 'ID',
-    matchers: [
-      { name: 'service', value: 'db', isRegex: false, isEqual: true },
-      { name: 'env', value: 'prod|staging', isRegex: true, isEqual: true },
-      { name: 'severity', value: 'critical', isRegex: false, isEqual: false },
-    ],
-    startsAt: 'S',
-    endsAt: new Date(endsAt).toISOString(),
-    comment: 'database maintenance',
-    createdBy: 'test responder',
-    createdAt: 'C',
-    status: 'active',
-  });
+  t.strictSame(
+    { ...silence, id: 'ID', startsAt: 'S', createdAt: 'C' },
+    {
+      id: 'ID',
+      matchers: [
+        { name: 'service', value: 'db', isRegex: false, isEqual: true },
+        { name: 'env', value: 'prod|staging', isRegex: true, isEqual: true },
+        { name: 'severity', value: 'critical', isRegex: false, isEqual: false },
+      ],
+      startsAt: 'S',
+      endsAt: new Date(endsAt).toISOString(),
+      comment: 'database maintenance',
+      createdBy: 'test responder',
+      createdAt: 'C',
+      status: 'active',
+    },
+  );
 
-  const pending = (await app.inject({
-    method: 'POST',
-    url: '/v1/silences',
-    headers: responder,
-    payload: { matchers: [matcher('service', 'web')], startsAt: inMinutes(30), endsAt: inMinutes(90), comment: 'later' },
-  })).json();
+  const pending = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/silences',
+      headers: responder,
+      payload: { matchers: [matcher('service', 'web')], startsAt: inMinutes(30), endsAt: inMinutes(90), comment: 'later' },
+    })
+  ).json();
   t.equal(pending.status, 'pending');
 
   const got = await app.inject({ url: `/v1/silences/${silence.id}`, headers: viewer });
@@ -104,18 +113,36 @@ t.test('bad input is a 400 problem naming the field, and nothing is stored', asy
   const responder = await auth('responder');
   const ok = { matchers: [matcher('service', 'db')], endsAt: inMinutes(60), comment: 'x' };
   const cases: [string, unknown, { path: string; message?: string }[]][] = [
-    ['bad regex', { ...ok, matchers: [matcher('a', '(', { isRegex: true })] },
-      [{ path: '/body/matchers/0/value', message: 'invalid regex: Invalid regular expression: /(/u: Unterminated group' }]],
-    ['catastrophic regex', { ...ok, matchers: [matcher('service', 'db'), matcher('a', '(a+)+', { isRegex: true })] },
-      [{ path: '/body/matchers/1/value', message: 'regex could backtrack catastrophically (nested quantifiers)' }]],
-    ['backreference', { ...ok, matchers: [matcher('a', '(a)\\1', { isRegex: true })] },
-      [{ path: '/body/matchers/0/value', message: 'backreferences and lookarounds are not allowed' }]],
-    ['endsAt before startsAt', { ...ok, startsAt: inMinutes(30), endsAt: inMinutes(10) },
-      [{ path: '/body/endsAt', message: 'must be after startsAt' }]],
-    ['endsAt in the past', { ...ok, startsAt: inMinutes(-30), endsAt: inMinutes(-10) },
-      [{ path: '/body/endsAt', message: 'must be in the future' }]],
-    ['every matcher matches ""', { ...ok, matchers: [matcher('a', ''), matcher('b', '.*', { isRegex: true }), matcher('c', 'x', { isEqual: false })] },
-      [{ path: '/body/matchers', message: 'at least one matcher must not match the empty string, or the silence would mute every alert' }]],
+    [
+      'bad regex',
+      { ...ok, matchers: [matcher('a', '(', { isRegex: true })] },
+      [{ path: '/body/matchers/0/value', message: 'invalid regex: missing closing ): `(`' }],
+    ],
+    [
+      'lookaround',
+      { ...ok, matchers: [matcher('service', 'db'), matcher('a', '(?=a)', { isRegex: true })] },
+      [{ path: '/body/matchers/1/value', message: 'lookaround `(?=` is not supported: regexes use RE2 syntax, as Alertmanager does' }],
+    ],
+    [
+      'backreference',
+      { ...ok, matchers: [matcher('a', '(a)\\1', { isRegex: true })] },
+      [{ path: '/body/matchers/0/value', message: 'backreference `\\1` is not supported: regexes use RE2 syntax, as Alertmanager does' }],
+    ],
+    [
+      'endsAt before startsAt',
+      { ...ok, startsAt: inMinutes(30), endsAt: inMinutes(10) },
+      [{ path: '/body/endsAt', message: 'must be after startsAt' }],
+    ],
+    [
+      'endsAt in the past',
+      { ...ok, startsAt: inMinutes(-30), endsAt: inMinutes(-10) },
+      [{ path: '/body/endsAt', message: 'must be in the future' }],
+    ],
+    [
+      'every matcher matches ""',
+      { ...ok, matchers: [matcher('a', ''), matcher('b', '.*', { isRegex: true }), matcher('c', 'x', { isEqual: false })] },
+      [{ path: '/body/matchers', message: 'at least one matcher must not match the empty string, or the silence would mute every alert' }],
+    ],
     ['no matchers', { ...ok, matchers: [] }, [{ path: '/body/matchers' }]],
     ['too many matchers', { ...ok, matchers: Array.from({ length: 33 }, (_, i) => matcher(`l${i}`, 'v')) }, [{ path: '/body/matchers' }]],
     ['unknown field', { ...ok, extra: 1 }, [{ path: '/body/extra' }]],
@@ -134,22 +161,36 @@ t.test('bad input is a 400 problem naming the field, and nothing is stored', asy
     t.equal(res.statusCode, 400, `${name}: ${res.body}`);
     t.match(res.headers['content-type'], /^application\/problem\+json/);
     const errors = res.json().errors as { path: string; message: string }[];
-    t.strictSame([...new Set(errors.map((e) => e.path))], expected.map((e) => e.path), `${name}: paths`);
+    t.strictSame(
+      [...new Set(errors.map((e) => e.path))],
+      expected.map((e) => e.path),
+      `${name}: paths`,
+    );
     if (expected[0]?.message) t.strictSame(errors, expected, `${name}: exact errors`);
   }
 
   const badState = await app.inject({ url: '/v1/silences?state=bogus', headers: responder });
   t.equal(badState.statusCode, 400);
-  t.strictSame(badState.json().errors.map((e: { path: string }) => e.path), ['/query/state'], 'fastify names the part querystring');
+  t.strictSame(
+    badState.json().errors.map((e: { path: string }) => e.path),
+    ['/query/state'],
+    'fastify names the part querystring',
+  );
   for (const method of ['GET', 'DELETE'] as const) {
     const badId = await app.inject({ method, url: '/v1/silences/not-a-uuid', headers: responder });
     t.equal(badId.statusCode, 400);
-    t.strictSame(badId.json().errors.map((e: { path: string }) => e.path), ['/params/id']);
+    t.strictSame(
+      badId.json().errors.map((e: { path: string }) => e.path),
+      ['/params/id'],
+    );
     const missing = await app.inject({ method, url: `/v1/silences/${MISSING}`, headers: responder });
     t.equal(missing.statusCode, 404);
-    t.equal(missing.json().code, 'KLX_NOT_FOUND');
+    t.equal(missing.json().code, 'KLX_SILENCE_NOT_FOUND');
   }
-  const { n } = await handle.db.selectFrom('silences').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await handle.db
+    .selectFrom('silences')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   t.equal(n, 0, 'no silence was stored');
 });
 
@@ -167,6 +208,9 @@ t.test('one matcher that does not match "" is enough; odd text is stored safely'
     },
   });
   t.equal(res.statusCode, 201, res.body);
-  t.strictSame(res.json().matchers.map((m: { value: string }) => m.value), ['.*', '.+', '\ufffd']);
+  t.strictSame(
+    res.json().matchers.map((m: { value: string }) => m.value),
+    ['.*', '.+', '\ufffd'],
+  );
   t.equal(res.json().comment, 'lone \ufffd surrogate');
 });

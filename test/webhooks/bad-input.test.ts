@@ -3,7 +3,10 @@ import { buildTestApp, createIntegration } from '../helper.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
 const valid = (labels: Record<string, string> = { alertname: 'X' }) => ({
-  version: '4', receiver: 'r', status: 'firing', groupKey: '{}:{}',
+  version: '4',
+  receiver: 'r',
+  status: 'firing',
+  groupKey: '{}:{}',
   alerts: [{ status: 'firing', labels, annotations: {}, startsAt: '2026-11-22T10:00:00Z', endsAt: ZERO }],
 });
 
@@ -11,7 +14,12 @@ t.test('hostile and malformed webhook bodies: fast 4xx problems, nothing stored'
   const { app, handle, auth } = await buildTestApp(t, { bodyLimit: 1024 * 1024 });
   const integration = await createIntegration(app, await auth('admin'), { name: 'am', kind: 'alertmanager' });
   const post = (payload: string | Buffer, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url: '/v1/webhooks/alertmanager', headers: { authorization: `Bearer ${integration.key}`, 'content-type': contentType }, payload });
+    app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/alertmanager',
+      headers: { authorization: `Bearer ${integration.key}`, 'content-type': contentType },
+      payload,
+    });
 
   const manyLabels = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`l${i}`, 'v']));
   const cases: [string, string | Buffer, number, RegExp?][] = [
@@ -37,30 +45,52 @@ t.test('hostile and malformed webhook bodies: fast 4xx problems, nothing stored'
     t.comment(`${name}: ${ms.toFixed(1)} ms`);
   }
   const count = async (table: 'incidents' | 'alerts') =>
-    (await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    (
+      await handle.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
   t.equal(await count('incidents'), 0, 'no incident from any bad body');
   t.equal(await count('alerts'), 0, 'no alert from any bad body');
 
   // Documented leniency: lone surrogates become U+FFFD, duplicate keys keep the last value.
-  const lone = await post('{"version":"4","receiver":"r","status":"firing","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"bad\\ud800name"},"startsAt":"2026-11-22T10:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}');
+  const lone = await post(
+    '{"version":"4","receiver":"r","status":"firing","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"bad\\ud800name"},"startsAt":"2026-11-22T10:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}',
+  );
   t.equal(lone.statusCode, 200, 'a lone surrogate is accepted');
-  const dup = await post('{"version":"4","receiver":"r","status":"firing","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"first","alertname":"Dup"},"startsAt":"2026-11-22T10:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}');
+  const dup = await post(
+    '{"version":"4","receiver":"r","status":"firing","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"first","alertname":"Dup"},"startsAt":"2026-11-22T10:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}',
+  );
   t.equal(dup.statusCode, 200, 'duplicate keys are accepted');
   const labels = (await handle.db.selectFrom('alerts').select('labels').execute()).map((r) => r.labels.alertname);
   t.same(labels.sort(), ['Dup', 'bad\ufffdname']);
 
   // One bad alert among good ones: the whole delivery is refused, nothing half-applied.
   const mixed = valid();
-  mixed.alerts.push({ status: 'firing', labels: 'oops' as unknown as Record<string, string>, annotations: {}, startsAt: '2026-11-22T10:00:00Z', endsAt: ZERO });
+  mixed.alerts.push({
+    status: 'firing',
+    labels: 'oops' as unknown as Record<string, string>,
+    annotations: {},
+    startsAt: '2026-11-22T10:00:00Z',
+    endsAt: ZERO,
+  });
   const before = await count('alerts');
   const res = await post(JSON.stringify({ ...mixed, groupKey: 'other' }));
   t.equal(res.statusCode, 400);
   t.ok(res.json().errors.some((e: { path: string }) => e.path === '/body/alerts/1/labels'));
   t.equal(await count('alerts'), before, 'nothing from the half-good delivery');
 
-  const recorded = await handle.db.selectFrom('deliveries').select(['status_code', 'body_bytes', 'body']).where('status_code', '=', 400).execute();
+  const recorded = await handle.db
+    .selectFrom('deliveries')
+    .select(['status_code', 'body_bytes', 'body'])
+    .where('status_code', '=', 400)
+    .execute();
   t.ok(recorded.length >= 8, 'rejected deliveries are recorded for audit');
-  t.ok(recorded.every((d) => d.body.length <= 8192), 'recorded bodies are truncated');
+  t.ok(
+    recorded.every((d) => d.body.length <= 8192),
+    'recorded bodies are truncated',
+  );
 });
 
 t.test('keys: unknown, revoked, other-kind and missing keys all get the same 401', async (t) => {
@@ -77,13 +107,23 @@ t.test('keys: unknown, revoked, other-kind and missing keys all get the same 401
   ];
   const bodies = new Set<string>();
   for (const a of attempts) {
-    const res = await app.inject({ method: 'POST', url: a.url, headers: { ...a.headers, 'content-type': 'application/json' }, payload: body });
+    const res = await app.inject({
+      method: 'POST',
+      url: a.url,
+      headers: { ...a.headers, 'content-type': 'application/json' },
+      payload: body,
+    });
     t.equal(res.statusCode, 401);
     bodies.add(JSON.stringify({ ...res.json(), requestId: undefined, instance: undefined }));
   }
   t.equal(bodies.size, 1, 'the same answer either way');
   await app.inject({ method: 'DELETE', url: `/v1/integrations/${am.id}`, headers: admin });
-  const gone = await app.inject({ method: 'POST', url: `/v1/webhooks/alertmanager/${am.key}`, headers: { 'content-type': 'application/json' }, payload: body });
-  t.equal(gone.statusCode, 401, 'a deleted integration\'s key stops working');
+  const gone = await app.inject({
+    method: 'POST',
+    url: `/v1/webhooks/alertmanager/${am.key}`,
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  t.equal(gone.statusCode, 401, "a deleted integration's key stops working");
   t.notMatch(gone.json().instance, am.key, 'the key in the path is not echoed');
 });

@@ -10,7 +10,10 @@ export interface PruneSettings {
  * Deletes data past its retention. Runs hourly from the crontab and is safe to
  * run any number of times, from any number of processes.
  */
-export async function prune(db: Db, settings: PruneSettings): Promise<{ apiKeys: number; deliveries: number; integrationKeys: number }> {
+export async function prune(
+  db: Db,
+  settings: PruneSettings,
+): Promise<{ apiKeys: number; deliveries: number; integrationKeys: number; signatures: number }> {
   const keys = await db
     .deleteFrom('api_keys')
     .where('revoked_at', '<', sql<Date>`now() - make_interval(days => ${settings.revokedKeyRetentionDays})`)
@@ -21,9 +24,12 @@ export async function prune(db: Db, settings: PruneSettings): Promise<{ apiKeys:
     .executeTakeFirst();
   // Rotated-out integration keys past their overlap authenticate nothing: drop them.
   const integrationKeys = await db.deleteFrom('integration_keys').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  // A signature past its window is refused on its timestamp alone: its replay record can go.
+  const signatures = await db.deleteFrom('webhook_signatures').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
   return {
     apiKeys: Number(keys.numDeletedRows),
     deliveries: Number(deliveries.numDeletedRows),
     integrationKeys: Number(integrationKeys.numDeletedRows),
+    signatures: Number(signatures.numDeletedRows),
   };
 }

@@ -1,29 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js';
-import {
-  ApiKeyListSchema,
-  CreateApiKeyBodySchema,
-  CreatedApiKeySchema,
-  ListApiKeysQuerySchema,
-} from '../../schemas/api-keys.js';
+import { ApiKeyListSchema, CreateApiKeyBodySchema, CreatedApiKeySchema, ListApiKeysQuerySchema } from '../../schemas/api-keys.js';
 import { IdParamsSchema } from '../../schemas/common.js';
 import { problemResponses } from '../../schemas/problem.js';
 
-const security = [{ bearerAuth: [] }];
-
 const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const admin = app.authorize('admin');
-
   app.post(
     '/v1/api-keys',
     {
-      onRequest: admin,
+      config: { role: 'admin' },
       schema: {
+        operationId: 'createApiKey',
         tags: ['api-keys'],
         summary: 'Create an API key',
         description: 'The secret `key` is returned only in this response; Klaxon stores only its hash.',
-        security,
         body: CreateApiKeyBodySchema,
         response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 413, 415) },
       },
@@ -34,11 +25,11 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/api-keys',
     {
-      onRequest: admin,
+      config: { role: 'admin' },
       schema: {
+        operationId: 'listApiKeys',
         tags: ['api-keys'],
         summary: 'List API keys (never their secrets)',
-        security,
         querystring: ListApiKeysQuerySchema,
         response: { 200: ApiKeyListSchema, ...problemResponses(400, 401, 403) },
       },
@@ -49,12 +40,12 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/api-keys/:id',
     {
-      onRequest: admin,
+      config: { role: 'admin' },
       schema: {
+        operationId: 'revokeApiKey',
         tags: ['api-keys'],
         summary: 'Revoke an API key',
         description: 'Idempotent. The last active admin key cannot be revoked (409).',
-        security,
         params: IdParamsSchema,
         response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(400, 401, 403, 404, 409) },
       },

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { migrationsCurrent } from '../../db/migrator.js';
 import { Errors } from '../../errors.js';
+import { databaseUnavailable } from '../../plugins/problem-details.js';
 import { problemResponses } from '../../schemas/problem.js';
 
 const StatusSchema = Type.Object({ status: Type.String() });
@@ -12,8 +13,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/health/live',
     {
       schema: {
+        operationId: 'getLiveness',
         tags: ['health'],
         summary: 'Liveness: the process is up',
+        security: [],
         response: { 200: StatusSchema, ...problemResponses() },
       },
     },
@@ -24,8 +27,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/health/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness: the database is reachable and migrations are current',
+        security: [],
         response: { 200: StatusSchema, ...problemResponses(503) },
       },
     },
@@ -33,7 +38,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         await sql`select 1`.execute(app.db);
       } catch {
-        throw Errors.unavailable('The database is not reachable');
+        throw databaseUnavailable('The database is not reachable');
       }
       if (!(await migrationsCurrent(app.db))) throw Errors.unavailable('Database migrations are not current');
       return { status: 'ready' };

@@ -1,29 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getIncident, listIncidents } from '../../incidents/queries.js';
-import {
-  IncidentDetailSchema,
-  IncidentListSchema,
-  ListIncidentsQuerySchema,
-} from '../../schemas/incidents.js';
 import { IdParamsSchema } from '../../schemas/common.js';
+import { IncidentDetailSchema, IncidentListSchema, ListIncidentsQuerySchema } from '../../schemas/incidents.js';
 import { problemResponses } from '../../schemas/problem.js';
 
-const security = [{ bearerAuth: [] }];
-
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const viewer = app.authorize('viewer');
-
   app.get(
     '/v1/incidents',
     {
-      onRequest: viewer,
+      config: { role: 'viewer' },
       schema: {
+        operationId: 'listIncidents',
         tags: ['incidents'],
         summary: 'List incidents, newest first',
         description:
           'Ordered by opening time, newest first. Filters combine with AND. Pages are cursor-based: ' +
           'pass `nextCursor` back as `cursor` until it is null. A page never repeats or skips an incident.',
-        security,
         querystring: ListIncidentsQuerySchema,
         response: { 200: IncidentListSchema, ...problemResponses(400, 401, 403) },
       },
@@ -34,12 +26,12 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/incidents/:id',
     {
-      onRequest: viewer,
+      config: { role: 'viewer' },
       schema: {
+        operationId: 'getIncident',
         tags: ['incidents'],
         summary: 'Get an incident with its alerts and timeline',
         description: 'Alerts are ordered by when they were first seen; the timeline is oldest first.',
-        security,
         params: IdParamsSchema,
         response: { 200: IncidentDetailSchema, ...problemResponses(400, 401, 403, 404) },
       },

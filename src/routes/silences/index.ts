@@ -3,32 +3,25 @@ import { Type } from 'typebox';
 import { createSilence, expireSilence, getSilence, listSilences } from '../../incidents/silences.js';
 import { IdParamsSchema } from '../../schemas/common.js';
 import { problemResponses } from '../../schemas/problem.js';
-import {
-  CreateSilenceBodySchema,
-  ListSilencesQuerySchema,
-} from '../../schemas/silences.js';
+import { CreateSilenceBodySchema, ListSilencesQuerySchema } from '../../schemas/silences.js';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['silences'];
 // Inlined until 'Silence' is in sharedSchemas (plugins/openapi.ts); then Type.Ref('Silence').
 const SilenceResponse = Type.Ref('Silence');
 
 const silenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const viewer = app.authorize('viewer');
-  const responder = app.authorize('responder');
-
   app.post(
     '/v1/silences',
     {
-      onRequest: responder,
+      config: { role: 'responder' },
       schema: {
+        operationId: 'createSilence',
         tags,
         summary: 'Create a silence',
         description:
           'Firing alerts whose labels match every matcher are recorded as suppressed while the silence is active. ' +
-          'Regexes are anchored and must not backtrack catastrophically; at least one matcher must not match the ' +
+          'Regexes use RE2 syntax (as Alertmanager), anchored at both ends; at least one matcher must not match the ' +
           'empty string. A startsAt in the past is moved to now.',
-        security,
         body: CreateSilenceBodySchema,
         response: { 201: SilenceResponse, ...problemResponses(400, 401, 403, 413, 415) },
       },
@@ -42,14 +35,14 @@ const silenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/silences',
     {
-      onRequest: viewer,
+      config: { role: 'viewer' },
       schema: {
+        operationId: 'listSilences',
         tags,
         summary: 'List silences',
         description:
           'By default the unexpired ones (active and pending). Ordered as Alertmanager does: active by endsAt, ' +
           'then pending by startsAt, then expired by endsAt, most recent first.',
-        security,
         querystring: ListSilencesQuerySchema,
         response: { 200: Type.Object({ items: Type.Array(SilenceResponse) }), ...problemResponses(400, 401, 403) },
       },
@@ -60,11 +53,11 @@ const silenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/silences/:id',
     {
-      onRequest: viewer,
+      config: { role: 'viewer' },
       schema: {
+        operationId: 'getSilence',
         tags,
         summary: 'Get a silence',
-        security,
         params: IdParamsSchema,
         response: { 200: SilenceResponse, ...problemResponses(400, 401, 403, 404) },
       },
@@ -75,14 +68,14 @@ const silenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/silences/:id',
     {
-      onRequest: responder,
+      config: { role: 'responder' },
       schema: {
+        operationId: 'expireSilence',
         tags,
         summary: 'Expire a silence',
         description:
           'Ends the silence now (a pending one never starts); the record is kept with status expired. ' +
           'Idempotent: expiring an expired silence succeeds and changes nothing.',
-        security,
         params: IdParamsSchema,
         response: { 204: Type.Null({ description: 'Expired' }), ...problemResponses(400, 401, 403, 404) },
       },

@@ -1,25 +1,41 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { IntegrationKind } from '../../db/schema.js';
+import type { IntegrationKind, IntegrationRow } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
 import { ingestDelivery } from '../../incidents/deliveries.js';
-import { HealthCheckSchema } from '../../ingest/health.js';
 import type { AdapterSource } from '../../ingest/index.js';
-import { signatureProblem } from '../../ingest/signature.js';
+import { type VerifiedSignature, verifySignature } from '../../ingest/signature.js';
 import { integrationForKey } from '../../integrations/authenticate.js';
 import { recordBeat } from '../../integrations/heartbeats.js';
 import { ingestContext } from '../../integrations/ingest-context.js';
 import { bearerToken } from '../../plugins/auth.js';
+import { HealthWebhookBodyContent } from '../../schemas/health-webhook.js';
 import { problemResponses } from '../../schemas/problem.js';
 import { validatorCompiler } from '../../schemas/validator.js';
 import { AlertmanagerWebhookSchema, DatadogWebhookSchema } from '../../schemas/webhooks.js';
 
-const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 512, description: 'The integration key' }) });
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The integration whose key authenticated a webhook or heartbeat request. */
+    integration?: IntegrationRow;
+  }
+}
+
+const KeyParams = Type.Object({
+  key: Type.String({
+    minLength: 1,
+    maxLength: 512,
+    description: 'The integration key. It is the credential: keep this URL secret (Klaxon masks it in its logs; proxies may not).',
+  }),
+});
+// OpenAPI has no path-parameter security scheme (apiKey is header, query or cookie), so a key in the path is
+// documented as `security: []` plus this sentence.
+const KEY_IN_PATH = 'The `key` path segment is the credential: no Authorization header is needed, so treat this URL as a secret.';
 
 const SOURCES: Record<AdapterSource, { summary: string; body: unknown }> = {
   alertmanager: { summary: 'Receive a Prometheus Alertmanager webhook', body: AlertmanagerWebhookSchema },
   datadog: { summary: 'Receive a Datadog webhook', body: DatadogWebhookSchema },
-  health: { summary: 'Receive a health-check result (generic, Uptime Kuma, healthchecks.io, Gatus)', body: HealthCheckSchema },
+  health: { summary: 'Receive a health-check result (generic, Uptime Kuma, healthchecks.io, Gatus)', body: HealthWebhookBodyContent },
 };
 
 const description =
@@ -34,51 +50,81 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
   // Request bodies are documented here, not validated: the adapters validate them with precise paths.
   app.setValidatorCompiler((route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)));
 
-  const receive = (source: AdapterSource) => async (request: FastifyRequest<{ Params: { key?: string } }>) => {
-    const secret = request.params.key ?? bearerToken(request.headers.authorization);
-    const row = await integrationForKey(app.db, source as IntegrationKind, secret);
+  // The key is checked in onRequest, before a byte of the body is read: an unauthenticated
+  // sender gets its 401 without making Klaxon buffer up to the body limit.
+  const authenticate = (kind: IntegrationKind) => async (request: FastifyRequest) => {
+    const { key } = request.params as { key?: string };
+    request.integration = await integrationForKey(app.db, kind, key ?? bearerToken(request.headers.authorization));
+  };
+
+  const receive = (source: AdapterSource) => async (request: FastifyRequest) => {
+    const row = request.integration!;
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const now = new Date();
+    let signature: VerifiedSignature | undefined;
     if (row.signing_secret) {
-      const problem = signatureProblem(header(request, 'x-klaxon-signature'), row.signing_secret, rawBody, now);
-      if (problem) throw Errors.unauthenticated(problem);
+      const check = verifySignature(header(request, 'x-klaxon-signature'), row.signing_secret, rawBody, now);
+      if (!check.ok) throw Errors.invalidSignature(check.problem);
+      signature = check.signature;
     }
-    return ingestDelivery(app.db, { integration: ingestContext(row), source, rawBody, now, bodyMax: app.config.KLAXON_DELIVERY_BODY_MAX });
+    const integration = ingestContext(row);
+    return ingestDelivery(app.db, { integration, source, rawBody, now, bodyMax: app.config.KLAXON_DELIVERY_BODY_MAX, signature });
   };
 
   for (const [source, doc] of Object.entries(SOURCES) as [AdapterSource, (typeof SOURCES)[AdapterSource]][]) {
+    const operationId = `receive${source[0]!.toUpperCase()}${source.slice(1)}Webhook`;
     const schema = {
+      operationId,
       tags: ['webhooks'],
       summary: doc.summary,
       description,
       security: [{ integrationKey: [] }],
       body: doc.body,
-      response: { 200: Type.Ref('DeliveryResult'), ...problemResponses(400, 401, 413) },
+      response: { 200: Type.Ref('DeliveryResult'), ...problemResponses(400, 401, 413, 415) },
     };
-    app.post(`/v1/webhooks/${source}`, { schema }, receive(source));
-    app.post(`/v1/webhooks/${source}/:key`, { schema: { ...schema, params: KeyParams, security: [] } }, receive(source));
+    const withKey = {
+      ...schema,
+      operationId: `${operationId}WithKey`,
+      description: `${KEY_IN_PATH} ${description}`,
+      params: KeyParams,
+      security: [],
+    };
+    const onRequest = authenticate(source);
+    app.post(`/v1/webhooks/${source}`, { schema, onRequest }, receive(source));
+    app.post(`/v1/webhooks/${source}/:key`, { schema: withKey, onRequest }, receive(source));
   }
 
-  const beat = async (request: FastifyRequest<{ Params: { key: string } }>) => {
-    const row = await integrationForKey(app.db, 'heartbeat', request.params.key);
-    return recordBeat(app.db, row, new Date(), app.config.KLAXON_DELIVERY_BODY_MAX);
-  };
+  const beat = async (request: FastifyRequest) => recordBeat(app.db, request.integration!, new Date(), app.config.KLAXON_DELIVERY_BODY_MAX);
   const beatSchema = {
     tags: ['webhooks'],
     summary: 'Record a heartbeat',
-    description: 'Any GET or POST records a beat (a body is ignored). A missed beat raises an alert; the next beat resolves it.',
+    description: `${KEY_IN_PATH} Any GET or POST records a beat (a body is ignored). A missed beat raises an alert; the next beat resolves it.`,
+    security: [],
     params: KeyParams,
     response: {
       200: Type.Object({
         lastBeatAt: Type.String({ format: 'date-time' }),
         nextDeadline: Type.String({ format: 'date-time' }),
-        resolved: Type.Array(Type.Object({ identity: Type.String(), incidentId: Type.Union([Type.String(), Type.Null()]), incidentNumber: Type.Union([Type.Integer(), Type.Null()]), outcome: Type.String() })),
+        resolved: Type.Array(
+          Type.Object({
+            identity: Type.String(),
+            incidentId: Type.Union([Type.String(), Type.Null()]),
+            incidentNumber: Type.Union([Type.Integer(), Type.Null()]),
+            outcome: Type.String(),
+          }),
+        ),
       }),
       ...problemResponses(400, 401),
     },
   };
-  app.get('/v1/heartbeats/:key', { schema: beatSchema }, beat);
-  app.post('/v1/heartbeats/:key', { schema: beatSchema }, beat);
+  const onBeat = authenticate('heartbeat');
+  app.get('/v1/heartbeats/:key', { schema: { ...beatSchema, operationId: 'recordHeartbeat' }, onRequest: onBeat }, beat);
+  const postResponse = { ...beatSchema.response, ...problemResponses(400, 401, 413, 415) };
+  app.post(
+    '/v1/heartbeats/:key',
+    { schema: { ...beatSchema, operationId: 'recordHeartbeatPost', response: postResponse }, onRequest: onBeat },
+    beat,
+  );
 };
 
 function header(request: FastifyRequest, name: string): string | undefined {

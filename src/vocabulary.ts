@@ -1,0 +1,47 @@
+/**
+ * Klaxon's vocabulary, defined once: severities, incident and alert statuses,
+ * alert outcomes, timeline event kinds, integration kinds, health formats and
+ * roles. Wire schemas (schemas/), table types (db/schema.ts) and the engine take
+ * their values from here; the migrations' CHECK constraints spell them out (a
+ * migration never imports app code) and test/unit/vocabulary.test.ts holds the
+ * database's constraints to these lists.
+ */
+
+/** SEV1 is the most severe; the order of this list is the order of severity. */
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The incident lifecycle, in its usual order (the seeds: detect → acknowledge → … → resolve). */
+export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'investigating', 'identified', 'mitigating', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** What an alert is now: firing in an incident, resolved, or suppressed by a silence. */
+export const ALERT_STATUSES = ['firing', 'resolved', 'suppressed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** What one alert of a delivery did (see incidents/decide.ts). */
+export const ALERT_OUTCOMES = ['created', 'updated', 'resolved', 'reopened', 'suppressed', 'duplicate'] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
+/** Timeline event kinds. */
+export const EVENT_KINDS = [
+  'created',
+  'alert_fired',
+  'alert_resolved',
+  'resolved',
+  'reopened',
+  'severity_changed',
+  'resolve_deferred',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat'] as const;
+export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
+
+/** The body format a health integration reads; `auto` recognises it by shape. */
+export const HEALTH_FORMATS = ['auto', 'generic', 'uptime-kuma', 'healthchecks', 'gatus'] as const;
+export type HealthFormat = (typeof HEALTH_FORMATS)[number];
+
+/** API key roles, each including the ones before it. */
+export const ROLES = ['viewer', 'responder', 'admin'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,33 @@
+/**
+ * The migrations spell the vocabulary out in CHECK constraints (a migration never
+ * imports app code); this holds the database to src/vocabulary.ts, so adding a
+ * status or severity in one place and not the other fails here.
+ */
+
+import { sql } from 'kysely';
+import t from 'tap';
+import { ALERT_STATUSES, HEALTH_FORMATS, INCIDENT_STATUSES, INTEGRATION_KINDS, ROLES, SEVERITIES } from '../../src/vocabulary.js';
+import { openTestDatabase } from '../helper.js';
+
+const EXPECTED: Record<string, readonly string[]> = {
+  'incidents.status': INCIDENT_STATUSES,
+  'incidents.severity': SEVERITIES,
+  'alerts.status': ALERT_STATUSES,
+  'alerts.severity': SEVERITIES,
+  'integrations.kind': INTEGRATION_KINDS,
+  'integrations.format': HEALTH_FORMATS,
+  'api_keys.role': ROLES,
+};
+
+t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {
+  const { db } = await openTestDatabase(t);
+  const { rows } = await sql<{ tbl: string; col: string; def: string }>`
+    select c.conrelid::regclass::text as tbl, a.attname as col, pg_get_constraintdef(c.oid) as def
+    from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+    where c.contype = 'c' and c.connamespace = 'public'::regnamespace`.execute(db);
+  const found: Record<string, string[]> = {};
+  for (const r of rows) found[`${r.tbl}.${r.col}`] = [...r.def.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+  for (const [column, values] of Object.entries(EXPECTED)) {
+    t.same(found[column], [...values], `${column} matches src/vocabulary.ts`);
+  }
+});
