@@ -20,7 +20,20 @@ export const ALERT_STATUSES = ['firing', 'resolved', 'suppressed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** What one alert of a delivery did (see incidents/decide.ts). */
-export const ALERT_OUTCOMES = ['created', 'updated', 'resolved', 'reopened', 'suppressed', 'duplicate'] as const;
+export const ALERT_OUTCOMES = [
+  'created',
+  'updated',
+  'resolved',
+  'reopened',
+  'suppressed',
+  'duplicate',
+  /** A sender acknowledged the alert's open incident (PagerDuty/Opsgenie acknowledge). */
+  'acknowledged',
+  /** An action (acknowledge, note) about no open alert: accepted and recorded, nothing changed. */
+  'ignored',
+  /** A note was added to the alert's incident timeline (Opsgenie notes). */
+  'noted',
+] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
 /** Timeline event kinds. */
@@ -32,10 +45,16 @@ export const EVENT_KINDS = [
   'reopened',
   'severity_changed',
   'resolve_deferred',
+  /** A sender's note about one of the incident's alerts (Opsgenie `notes`); data: { identity, note, user, source }. */
+  'alert_note',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat'] as const;
+/**
+ * `pagerduty`, `opsgenie` and `grafana` are the drop-in intake (senders built for those services);
+ * `pager` receives pager callbacks.
+ */
+export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat', 'pagerduty', 'opsgenie', 'grafana', 'pager'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
 /** The body format a health integration reads; `auto` recognises it by shape. */

@@ -14,6 +14,7 @@ export interface Database {
   silences: SilencesTable;
   deliveries: DeliveriesTable;
   webhook_signatures: WebhookSignaturesTable;
+  change_events: ChangeEventsTable;
 }
 
 type DefaultNow = ColumnType<Date, Date | undefined, Date>;
@@ -152,6 +153,8 @@ export interface DeliveriesTable {
   outcome: Json<unknown>;
   body: string;
   body_bytes: number;
+  /** The id an asynchronous API answered with (Opsgenie `requestId`), for its status endpoint. */
+  request_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface WebhookSignaturesTable {
@@ -160,3 +163,17 @@ export interface WebhookSignaturesTable {
   mac: string;
   expires_at: Date;
 }
+
+/** A change (deploy, config change) a sender reported (PagerDuty change events); it opens no incident. */
+export interface ChangeEventsTable {
+  id: Generated<string>;
+  integration_id: string;
+  service: string | null;
+  summary: string;
+  source: string | null;
+  happened_at: Date;
+  received_at: DefaultNow;
+  custom_details: Json<Record<string, unknown>>;
+  links: Json<Array<{ href: string; text?: string }>>;
+}
+export type ChangeEventRow = Selectable<ChangeEventsTable>;

@@ -5,6 +5,7 @@ import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
 import type { VerifiedSignature } from '../ingest/signature.js';
 import { type AdapterResult, PayloadError } from '../ingest/types.js';
+import { applyAlertActions } from './alert-actions.js';
 import { type AlertSummary, applyAlerts, type IngestIntegration } from './engine.js';
 import type { Trx } from './incident-store.js';
 import { loadActiveSilences } from './silences.js';
@@ -19,15 +20,20 @@ export interface DeliveryResult {
   replay?: boolean;
 }
 
+/** Where a delivery came from: a webhook adapter, a heartbeat, or a drop-in API (PagerDuty, Opsgenie). */
+export type DeliverySource = AdapterSource | 'heartbeat' | 'pagerduty' | 'pagerduty_v1' | 'pagerduty_change' | 'opsgenie';
+
 export interface DeliveryInput {
   integration: IngestIntegration;
-  source: AdapterSource | 'heartbeat';
+  source: DeliverySource;
   rawBody: string;
   now: Date;
   /** Bytes of the body kept in the audit record. */
   bodyMax: number;
   /** A verified signature: accepted once, so a replay changes nothing. */
   signature?: VerifiedSignature;
+  /** The id an asynchronous API answers with (Opsgenie's requestId), kept on the delivery for its status endpoint. */
+  requestId?: string;
 }
 
 /**
@@ -36,9 +42,14 @@ export interface DeliveryInput {
  * rejects is recorded too (as a 400), then answered with a problem naming the paths.
  */
 export async function ingestDelivery(db: Db, input: DeliveryInput & { source: AdapterSource }): Promise<DeliveryResult> {
+  return ingestWith(db, input, () => decode(input));
+}
+
+/** ingestDelivery with the caller's pure decoder (drop-in APIs whose requests are more than a body). */
+export async function ingestWith(db: Db, input: DeliveryInput, decoder: () => AdapterResult): Promise<DeliveryResult> {
   let result: AdapterResult;
   try {
-    result = decode(input);
+    result = decoder();
   } catch (err) {
     if (!(err instanceof PayloadError)) throw err;
     // Issues echo the sender's text (keys, JSON.parse's quote of the body): made storable once, here.
@@ -72,7 +83,9 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
     if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
       return answerReplay(trx, input, result);
     }
-    const alerts = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
+    const applied = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
+    const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
+    const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
     const deliveryId = await recordDelivery(trx, input, 200, outcome);
     return { deliveryId, integrationId: input.integration.id, ...outcome };
@@ -137,7 +150,8 @@ function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult
   });
 }
 
-async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: number, outcome: unknown): Promise<number> {
+/** The audit record of one delivery (body cut at bodyMax), in the caller's transaction when given one. */
+export async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: number, outcome: unknown): Promise<number> {
   const bytes = Buffer.byteLength(input.rawBody);
   const kept = bytes <= input.bodyMax ? input.rawBody : truncateUtf8(input.rawBody, input.bodyMax);
   const row = await db
@@ -152,6 +166,7 @@ async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: nu
       body: kept.replaceAll('\u0000', '\\u0000'),
       body_bytes: bytes,
       received_at: input.now,
+      ...(input.requestId ? { request_id: input.requestId } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -9,6 +9,8 @@ import { type ActiveSilence, silencedBy } from './silences.js';
 /** What the engine needs to know about the integration a delivery came through. */
 export interface IngestIntegration {
   id: string;
+  /** Shown as the actor of what the integration's sender does (acknowledge). */
+  name?: string;
   service: string | null;
   groupingLabels: string[];
   rules: CompiledRule[];

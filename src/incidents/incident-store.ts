@@ -131,17 +131,19 @@ export async function saveAlert(
   // A firing that (re)starts takes the sender's start, and the arrival of this delivery as its
   // fired_at (the arrival order stale resolves are judged by); a continuing one keeps both.
   const restarts = to.status === 'firing' && existing?.status !== 'firing';
+  // A resolve that only names its alert keeps what the alert said when it fired.
+  const keep = alert.detailsOmitted && existing ? existing : undefined;
   const values = {
     group_key: alert.groupKey,
     incident_id: to.incidentId,
     status: to.status,
-    title: alert.title,
-    labels: JSON.stringify(alert.labels),
-    annotations: JSON.stringify(alert.annotations),
-    severity: alert.decided.severity,
-    severity_reason: alert.decided.reason,
-    service: alert.service ?? null,
-    url: alert.url ?? null,
+    title: keep?.title ?? alert.title,
+    labels: JSON.stringify(keep?.labels ?? alert.labels),
+    annotations: JSON.stringify(keep?.annotations ?? alert.annotations),
+    severity: keep?.severity ?? alert.decided.severity,
+    severity_reason: keep?.severity_reason ?? alert.decided.reason,
+    service: keep ? keep.service : (alert.service ?? null),
+    url: keep ? keep.url : (alert.url ?? null),
     starts_at: restarts ? alert.startsAt : (alert.startsAt ?? existing?.starts_at ?? null),
     fired_at: to.status !== 'firing' ? null : restarts ? now : (existing?.fired_at ?? now),
     // Only a resolved alert has an end; a stale late firing keeps the end already recorded.

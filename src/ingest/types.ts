@@ -41,7 +41,19 @@ export interface NormalizedAlert {
   service?: string;
   /** A link back to the source (generatorURL, monitor link, …) when there is one. */
   url?: string;
+  /**
+   * The sender said only "this alert resolved", naming it (a PagerDuty resolve without a payload):
+   * the stored title, labels, annotations, link and severity are kept, not replaced by this alert's.
+   */
+  detailsOmitted?: boolean;
 }
+
+/** What a sender may do to an alert besides firing or resolving it (PagerDuty and Opsgenie). */
+export type AlertAction =
+  /** Acknowledge the open incident the alert fires in; nothing when it does not fire. */
+  | { type: 'acknowledge'; identity: string }
+  /** Add a note to the timeline of the alert's incident. */
+  | { type: 'note'; identity: string; note: string; user?: string; source?: string };
 
 export interface AdapterResult {
   alerts: NormalizedAlert[];
@@ -49,6 +61,8 @@ export interface AdapterResult {
   truncatedAlerts: number;
   /** Set when the body is valid but carries no alert on purpose (e.g. Uptime Kuma's "Test" button). */
   note?: string;
+  /** Actions on alerts, applied after `alerts` in the same transaction. */
+  actions?: AlertAction[];
 }
 
 /** What an adapter receives besides the parsed body. */
@@ -59,6 +73,11 @@ export interface AdapterContext {
   rawBody: string;
   /** The body format the integration pinned (health senders); `auto` or absent means recognise it by shape. */
   format?: HealthFormat;
+  /**
+   * A fresh random id drawn by the caller, for senders that expect the receiver to make up a key
+   * (a PagerDuty trigger without a dedup_key): the adapter stays a pure function of its inputs.
+   */
+  newKey?: string;
 }
 
 export type Adapter = (body: unknown, ctx: AdapterContext) => AdapterResult;

@@ -11,7 +11,32 @@ export const DEFAULT_OVERLAP_SECONDS = 86400;
 
 /** Where a sender of this kind posts, relative to the public base URL. */
 export function webhookPath(kind: IntegrationKind): string {
+  // Drop-in senders keep their own paths: PagerDuty's Events API, Opsgenie's API base (senders append v2/alerts).
+  if (kind === 'pagerduty') return '/v2/enqueue';
+  if (kind === 'opsgenie') return '/';
   return kind === 'heartbeat' ? '/v1/heartbeats' : `/v1/webhooks/${kind}`;
+}
+
+/** Kinds whose key travels in the body or a vendor header, never as a path segment. */
+const KEY_NOT_IN_PATH: ReadonlySet<IntegrationKind> = new Set(['pagerduty', 'opsgenie']);
+
+function urlWithKey(baseUrl: string, kind: IntegrationKind, key: string): string {
+  const url = baseUrl + webhookPath(kind);
+  return KEY_NOT_IN_PATH.has(kind) ? url : `${url}/${key}`;
+}
+
+/**
+ * A new integration key and the part of it listings show. PagerDuty senders may insist on
+ * PagerDuty's format (32 lowercase hex characters, 128 random bits), so pagerduty keys take it
+ * and show only 6 characters; the others are `klx_int_` and 256 bits, showing 16.
+ */
+export function newIntegrationKey(kind: IntegrationKind): { key: string; prefix: string } {
+  if (kind === 'pagerduty') {
+    const key = randomBytes(16).toString('hex');
+    return { key, prefix: key.slice(0, 6) };
+  }
+  const key = generateKey('klx_int_');
+  return { key, prefix: key.slice(0, 16) };
 }
 
 type KeyInfo = { key_prefix: string; created_at: Date; expires_at: Date | null };
@@ -58,6 +83,9 @@ function checkSettings(body: Partial<CreateIntegrationBody>, kind: IntegrationKi
   if (kind !== 'heartbeat' && body.heartbeat !== undefined) {
     errors.push({ path: '/body/heartbeat', message: `only heartbeat integrations take heartbeat settings, not ${kind}` });
   }
+  if ((kind === 'pagerduty' || kind === 'opsgenie') && body.signed) {
+    errors.push({ path: '/body/signed', message: `${kind} senders cannot sign requests: the key in the request is the credential` });
+  }
   if (kind !== 'health' && body.format !== undefined) {
     errors.push({ path: '/body/format', message: `only health integrations take a body format, not ${kind}` });
   }
@@ -93,7 +121,7 @@ async function keysOf(db: Db, id: string): Promise<KeyInfo[]> {
 
 export async function createIntegration(db: Db, body: CreateIntegrationBody, baseUrl: string) {
   checkSettings(body, body.kind);
-  const key = generateKey('klx_int_');
+  const { key, prefix } = newIntegrationKey(body.kind);
   const signingSecret = body.signed ? newSigningSecret() : null;
   const row = await db.transaction().execute(async (trx) => {
     const created = await trx
@@ -115,7 +143,7 @@ export async function createIntegration(db: Db, body: CreateIntegrationBody, bas
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('integration_keys')
-      .values({ integration_id: created.id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) })
+      .values({ integration_id: created.id, key_hash: hashKey(key), key_prefix: prefix })
       .execute();
     return created;
   });
@@ -123,7 +151,7 @@ export async function createIntegration(db: Db, body: CreateIntegrationBody, bas
   return {
     ...integration,
     key,
-    webhookUrlWithKey: `${integration.webhookUrl}/${key}`,
+    webhookUrlWithKey: urlWithKey(baseUrl, row.kind, key),
     ...(signingSecret ? { signingSecret } : {}),
   };
 }
@@ -201,7 +229,7 @@ export async function deleteIntegration(db: Db, id: string): Promise<void> {
 /** A new key; the current ones keep working for `overlapSeconds` so senders can switch without losing alerts. */
 export async function rotateKey(db: Db, id: string, overlapSeconds: number, baseUrl: string) {
   const row = await findRow(db, id);
-  const key = generateKey('klx_int_');
+  const { key, prefix } = newIntegrationKey(row.kind);
   const expiresAt = new Date(Date.now() + overlapSeconds * 1000);
   await db.transaction().execute(async (trx) => {
     await trx
@@ -212,8 +240,8 @@ export async function rotateKey(db: Db, id: string, overlapSeconds: number, base
       .execute();
     await trx
       .insertInto('integration_keys')
-      .values({ integration_id: id, key_hash: hashKey(key), key_prefix: key.slice(0, 16) })
+      .values({ integration_id: id, key_hash: hashKey(key), key_prefix: prefix })
       .execute();
   });
-  return { key, webhookUrlWithKey: `${baseUrl}${webhookPath(row.kind)}/${key}`, previousKeysExpireAt: expiresAt.toISOString() };
+  return { key, webhookUrlWithKey: urlWithKey(baseUrl, row.kind, key), previousKeysExpireAt: expiresAt.toISOString() };
 }

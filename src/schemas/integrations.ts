@@ -55,7 +55,11 @@ const settings = {
     }),
   ),
   signed: Type.Optional(
-    Type.Boolean({ description: 'Require X-Klaxon-Signature (HMAC-SHA256); true generates a signing secret, shown once' }),
+    Type.Boolean({
+      description:
+        'Require X-Klaxon-Signature (grafana: X-Grafana-Alerting-Signature), HMAC-SHA256; true generates a signing secret, ' +
+        'shown once. pagerduty and opsgenie senders cannot sign (400).',
+    }),
   ),
   format: Type.Optional(HealthFormatSchema),
 };
@@ -101,7 +105,11 @@ export type Integration = Static<typeof IntegrationSchema>;
 
 const secrets = {
   key: Type.String({ description: 'The integration key. Shown only now.' }),
-  webhookUrlWithKey: Type.String({ description: 'The webhook URL with the key as its last segment, for senders that cannot set headers' }),
+  webhookUrlWithKey: Type.String({
+    description:
+      'The webhook URL with the key as its last segment, for senders that cannot set headers. ' +
+      'pagerduty and opsgenie senders put the key in the body (routing_key) or a GenieKey header: for them it is the webhookUrl.',
+  }),
   signingSecret: Type.Optional(Type.String({ description: 'HMAC signing secret. Shown only now.' })),
 };
 

@@ -1,0 +1,67 @@
+/**
+ * What a sender does to an alert besides firing or resolving it: acknowledge it (PagerDuty's and
+ * Opsgenie's `acknowledge`) or add a note (Opsgenie's `notes`). Applied inside the delivery's
+ * transaction, after its alerts. An action about no open alert is accepted and changes nothing,
+ * as PagerDuty and Opsgenie do; its outcome says `ignored`.
+ */
+import type { AlertAction } from '../ingest/types.js';
+import type { AlertSummary, IngestIntegration } from './engine.js';
+import type { Trx } from './incident-store.js';
+import * as store from './incident-store.js';
+
+/** The incident an alert fires in, locked, when it is open; undefined otherwise. */
+async function openIncidentOf(trx: Trx, integrationId: string, identity: string) {
+  return trx
+    .selectFrom('alerts as a')
+    .innerJoin('incidents as i', 'i.id', 'a.incident_id')
+    .select(['i.id', 'i.number', 'i.status', 'a.status as alert_status'])
+    .where('a.integration_id', '=', integrationId)
+    .where('a.identity', '=', identity)
+    .where('i.status', '<>', 'resolved')
+    .forUpdate(['i'])
+    .executeTakeFirst();
+}
+
+/**
+ * Acknowledges an open incident on behalf of an integration's sender. Until the incident
+ * lifecycle lands on this branch this changes nothing (the delivery still records the request);
+ * see docs/integrations.md. Returns whether the incident changed.
+ */
+async function acknowledgeIncident(_trx: Trx, _incidentId: string, _integration: IngestIntegration): Promise<{ changed: boolean }> {
+  return { changed: false };
+}
+
+/** Applies the actions in order; one summary per action. */
+export async function applyAlertActions(
+  trx: Trx,
+  integration: IngestIntegration,
+  actions: AlertAction[],
+  now: Date,
+): Promise<AlertSummary[]> {
+  const summaries: AlertSummary[] = [];
+  for (const action of actions) {
+    const open = await openIncidentOf(trx, integration.id, action.identity);
+    const base = { identity: action.identity, incidentId: open?.id ?? null, incidentNumber: open ? Number(open.number) : null };
+    if (!open) {
+      summaries.push({ ...base, outcome: 'ignored' });
+      continue;
+    }
+    if (action.type === 'acknowledge') {
+      // Only a firing alert acknowledges: a resolved one no longer speaks for its incident.
+      const changed = open.alert_status === 'firing' && (await acknowledgeIncident(trx, open.id, integration)).changed;
+      summaries.push({ ...base, outcome: changed ? 'acknowledged' : 'ignored' });
+      continue;
+    }
+    const by = [action.user, action.source].filter(Boolean).join(' via ');
+    await store.addEvent(
+      trx,
+      open.id,
+      'alert_note',
+      `Note${by ? ` from ${by}` : ''}: ${action.note}`,
+      { identity: action.identity, note: action.note, user: action.user ?? null, source: action.source ?? null },
+      now,
+    );
+    summaries.push({ ...base, outcome: 'noted' });
+  }
+  return summaries;
+}
