@@ -13,6 +13,7 @@ import apiKeyRoutes from './routes/api-keys/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
+import opsgenieRoutes from './routes/opsgenie/index.js';
 import pagerDutyRoutes from './routes/pagerduty/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(integrationRoutes);
   await app.register(webhookRoutes);
   await app.register(pagerDutyRoutes);
+  await app.register(opsgenieRoutes);
   await app.register(incidentRoutes);
   await app.register(silenceRoutes);
   return app;

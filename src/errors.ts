@@ -46,6 +46,8 @@ export const Errors = {
   integrationNotFound: define('KLX_INTEGRATION_NOT_FOUND', 404, 'Integration not found'),
   incidentNotFound: define('KLX_INCIDENT_NOT_FOUND', 404, 'Incident not found'),
   silenceNotFound: define('KLX_SILENCE_NOT_FOUND', 404, 'Silence not found'),
+  /** An Opsgenie-compatible request id this integration never received. */
+  requestNotFound: define('KLX_REQUEST_NOT_FOUND', 404, 'Request not found'),
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),

@@ -48,8 +48,12 @@ export async function applyAlertActions(
     }
     if (action.type === 'acknowledge') {
       // Only a firing alert acknowledges: a resolved one no longer speaks for its incident.
-      const changed = open.alert_status === 'firing' && (await acknowledgeIncident(trx, open.id, integration)).changed;
-      summaries.push({ ...base, outcome: changed ? 'acknowledged' : 'ignored' });
+      if (open.alert_status !== 'firing') {
+        summaries.push({ ...base, outcome: 'ignored' });
+        continue;
+      }
+      const { changed } = await acknowledgeIncident(trx, open.id, integration);
+      summaries.push({ ...base, outcome: changed ? 'acknowledged' : 'duplicate' });
       continue;
     }
     const by = [action.user, action.source].filter(Boolean).join(' via ');

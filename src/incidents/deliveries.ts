@@ -34,6 +34,8 @@ export interface DeliveryInput {
   signature?: VerifiedSignature;
   /** The id an asynchronous API answers with (Opsgenie's requestId), kept on the delivery for its status endpoint. */
   requestId?: string;
+  /** What a drop-in API request asked for (Opsgenie `Create`, `Close`, …), kept in the recorded outcome. */
+  action?: string;
 }
 
 /**
@@ -87,7 +89,7 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
-    const deliveryId = await recordDelivery(trx, input, 200, outcome);
+    const deliveryId = await recordDelivery(trx, input, 200, input.action ? { ...outcome, action: input.action } : outcome);
     return { deliveryId, integrationId: input.integration.id, ...outcome };
   });
 }
