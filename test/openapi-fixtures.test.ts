@@ -29,7 +29,7 @@ function adapt(source: AdapterSource, text: string): { accepted: true } | { acce
   }
 }
 
-for (const source of ['alertmanager', 'datadog'] as const) {
+for (const source of ['alertmanager', 'datadog', 'grafana'] as const) {
   t.test(`${source}: accepted fixtures validate against the documented body`, async (t) => {
     const operations = operationsOf(doc).filter((o) => o.path.startsWith(`/v1/webhooks/${source}`));
     t.equal(operations.length, 2, 'with and without the key in the path');

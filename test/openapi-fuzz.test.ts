@@ -56,7 +56,7 @@ interface FuzzRequest {
 const doc = await loadOpenApi();
 /** Recorded webhook bodies by source: schema-generated bodies rarely get past an adapter, these do. */
 const fixtures: Record<string, string[]> = {};
-for (const source of ['alertmanager', 'datadog', 'health']) {
+for (const source of ['alertmanager', 'datadog', 'health', 'grafana']) {
   const dir = new URL(`./fixtures/ingest/${source}/`, import.meta.url);
   fixtures[source] = await Promise.all((await readdir(dir)).sort().map((f) => readFile(new URL(f, dir), 'utf8')));
 }
@@ -122,6 +122,7 @@ t.test('the API answers every generated request within its documented contract',
     alertmanager: await createIntegration(app, admin, { name: 'fuzz alertmanager', kind: 'alertmanager' }),
     datadog: await createIntegration(app, admin, { name: 'fuzz datadog', kind: 'datadog' }),
     health: await createIntegration(app, admin, { name: 'fuzz health', kind: 'health' }),
+    grafana: await createIntegration(app, admin, { name: 'fuzz grafana', kind: 'grafana' }),
     heartbeats: await createIntegration(app, admin, {
       name: 'fuzz heartbeat',
       kind: 'heartbeat',

@@ -44,3 +44,38 @@ export function verifySignature(header: string | undefined, secret: string, body
   }
   return { ok: true, signature: { mac: expected, expiresAt: new Date((t + SIGNATURE_TOLERANCE_SECONDS) * 1000) } };
 }
+
+/**
+ * Checks Grafana Alerting's HMAC (`X-Grafana-Alerting-Signature`: hex HMAC-SHA256 of the body). When
+ * the contact point sets a timestamp header (`X-Grafana-Alerting-Timestamp`, Unix seconds), the MAC
+ * covers `<timestamp>:<body>`, the timestamp must be within the tolerance and a replay changes
+ * nothing; without one Grafana signs the body alone, which cannot tell a replay from a re-send (a
+ * re-sent alert is a duplicate anyway).
+ */
+export function verifyGrafanaSignature(
+  header: string | undefined,
+  timestamp: string | undefined,
+  secret: string,
+  body: string,
+  now: Date,
+): SignatureCheck | { ok: true; signature: undefined } {
+  const mac = header?.trim().toLowerCase();
+  if (!mac) return { ok: false, problem: 'X-Grafana-Alerting-Signature is required for this integration' };
+  if (!/^[0-9a-f]{64}$/.test(mac)) return { ok: false, problem: 'X-Grafana-Alerting-Signature must be 64 hex characters' };
+  let t: number | undefined;
+  if (timestamp !== undefined) {
+    if (!/^\d{1,12}$/.test(timestamp.trim())) return { ok: false, problem: 'X-Grafana-Alerting-Timestamp must be Unix seconds' };
+    t = Number(timestamp.trim());
+    if (Math.abs(now.getTime() / 1000 - t) > SIGNATURE_TOLERANCE_SECONDS) {
+      return { ok: false, problem: 'X-Grafana-Alerting-Timestamp is more than 5 minutes off' };
+    }
+  }
+  const expected = createHmac('sha256', secret)
+    .update(t === undefined ? body : `${t}:${body}`)
+    .digest('hex');
+  if (!timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+    return { ok: false, problem: 'X-Grafana-Alerting-Signature does not match the body' };
+  }
+  if (t === undefined) return { ok: true, signature: undefined };
+  return { ok: true, signature: { mac: expected, expiresAt: new Date((t + SIGNATURE_TOLERANCE_SECONDS) * 1000) } };
+}

@@ -155,3 +155,39 @@ export const DatadogWebhookSchema = Type.Object(
 // format's own template may name a field under several keys, of which the adapter reads the first
 // one present (in the order listed), and it refuses a body that looks like two formats at once.
 // ---------------------------------------------------------------------------------------------
+
+const amAlert = AlertmanagerWebhookSchema.properties.alerts.items;
+const Link = (description: string) => Type.Optional(Type.String({ description: `${description}; kept as an annotation` }));
+
+/**
+ * What Grafana Alerting's webhook contact point sends (payload version 1), as adaptGrafana reads it:
+ * Alertmanager's webhook plus Grafana's fields. Unknown fields are accepted and ignored.
+ */
+export const GrafanaWebhookSchema = Type.Object(
+  {
+    ...AlertmanagerWebhookSchema.properties,
+    version: Type.Optional(
+      Type.String({ examples: ['1'], description: 'Not read (a custom payload template changes the shape: keep the default)' }),
+    ),
+    orgId: Type.Optional(Type.Integer({ description: 'Not read; with version "1" it marks a Grafana body on the Alertmanager endpoint' })),
+    title: Type.Optional(Type.String({ description: 'Not read' })),
+    state: Type.Optional(Type.String({ examples: ['alerting', 'ok'], description: 'Not read (each alert’s own status counts)' })),
+    message: Type.Optional(Type.String({ description: 'Not read' })),
+    alerts: Type.Array(
+      Type.Object({
+        ...amAlert.properties,
+        fingerprint: Type.Optional(
+          Type.String({ maxLength: 256, description: "The alert's identity, opaque (Grafana hashes labels it does not send)" }),
+        ),
+        dashboardURL: Link('The dashboard'),
+        panelURL: Link('The panel'),
+        silenceURL: Link('Silence this alert in Grafana'),
+        imageURL: Link('A screenshot'),
+        values: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'Query values; kept as a JSON annotation' })),
+        valueString: Type.Optional(Type.String({ description: 'Kept as an annotation' })),
+      }),
+      { maxItems: MAX_ALERTS_PER_DELIVERY },
+    ),
+  },
+  { title: 'GrafanaWebhook', description: 'Grafana Alerting webhook contact point payload (version 1)' },
+);

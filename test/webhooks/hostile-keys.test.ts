@@ -222,7 +222,7 @@ t.test('hostile keys in every source: a 4xx problem or the lenient 200, never a 
 t.test('a body that is not JSON and holds a raw NUL or lone surrogate is refused and audited', async (t) => {
   const { app, handle, auth } = await buildTestApp(t);
   const admin = await auth('admin');
-  for (const kind of ['alertmanager', 'datadog', 'health'] as const) {
+  for (const kind of ['alertmanager', 'datadog', 'health', 'grafana'] as const) {
     const { key } = await createIntegration(app, admin, { name: kind, kind });
     for (const payload of [`{"alerts":[${NUL}]}`, `${NUL}{`, `{"a":tru${LONE}e}`]) {
       const res = await app.inject({

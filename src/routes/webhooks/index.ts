@@ -4,7 +4,7 @@ import type { IntegrationKind, IntegrationRow } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
 import { ingestDelivery } from '../../incidents/deliveries.js';
 import type { AdapterSource } from '../../ingest/index.js';
-import { type VerifiedSignature, verifySignature } from '../../ingest/signature.js';
+import { type VerifiedSignature, verifyGrafanaSignature, verifySignature } from '../../ingest/signature.js';
 import { integrationForKey } from '../../integrations/authenticate.js';
 import { recordBeat } from '../../integrations/heartbeats.js';
 import { ingestContext } from '../../integrations/ingest-context.js';
@@ -12,7 +12,7 @@ import { bearerToken } from '../../plugins/auth.js';
 import { HealthWebhookBodyContent } from '../../schemas/health-webhook.js';
 import { problemResponses } from '../../schemas/problem.js';
 import { validatorCompiler } from '../../schemas/validator.js';
-import { AlertmanagerWebhookSchema, DatadogWebhookSchema } from '../../schemas/webhooks.js';
+import { AlertmanagerWebhookSchema, DatadogWebhookSchema, GrafanaWebhookSchema } from '../../schemas/webhooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,11 +36,13 @@ const SOURCES: Record<AdapterSource, { summary: string; body: unknown }> = {
   alertmanager: { summary: 'Receive a Prometheus Alertmanager webhook', body: AlertmanagerWebhookSchema },
   datadog: { summary: 'Receive a Datadog webhook', body: DatadogWebhookSchema },
   health: { summary: 'Receive a health-check result (generic, Uptime Kuma, healthchecks.io, Gatus)', body: HealthWebhookBodyContent },
+  grafana: { summary: 'Receive a Grafana Alerting webhook (contact point "webhook")', body: GrafanaWebhookSchema },
 };
 
 const description =
   'Authenticate with the integration key as `Authorization: Bearer <key>` or as the last path segment. ' +
-  'When the integration is signed, send `X-Klaxon-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. ' +
+  'When the integration is signed, send `X-Klaxon-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` ' +
+  '(Grafana: its own `X-Grafana-Alerting-Signature`, with `X-Grafana-Alerting-Timestamp` when set). ' +
   'The delivery is applied all-or-nothing; the answer lists what happened to each alert.';
 
 /** Webhook senders post many content types (or none): bodies arrive as text and adapters decode them. */
@@ -62,7 +64,13 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const now = new Date();
     let signature: VerifiedSignature | undefined;
-    if (row.signing_secret) {
+    if (row.signing_secret && source === 'grafana') {
+      // Grafana signs with its own header (HMAC of the body, or of "<timestamp>:<body>").
+      const sent = header(request, 'x-grafana-alerting-signature');
+      const check = verifyGrafanaSignature(sent, header(request, 'x-grafana-alerting-timestamp'), row.signing_secret, rawBody, now);
+      if (!check.ok) throw Errors.invalidSignature(check.problem);
+      signature = check.signature;
+    } else if (row.signing_secret) {
       const check = verifySignature(header(request, 'x-klaxon-signature'), row.signing_secret, rawBody, now);
       if (!check.ok) throw Errors.invalidSignature(check.problem);
       signature = check.signature;
