@@ -4,6 +4,7 @@
  * transaction, after its alerts. An action about no open alert is accepted and changes nothing,
  * as PagerDuty and Opsgenie do; its outcome says `ignored`.
  */
+import { sql } from 'kysely';
 import type { AlertAction } from '../ingest/types.js';
 import type { AlertSummary, IngestIntegration } from './engine.js';
 import type { Trx } from './incident-store.js';
@@ -40,6 +41,10 @@ export async function applyAlertActions(
 ): Promise<AlertSummary[]> {
   const summaries: AlertSummary[] = [];
   for (const action of actions) {
+    if (action.type === 'update') {
+      summaries.push(await updateAlert(trx, integration.id, action, now));
+      continue;
+    }
     const open = await openIncidentOf(trx, integration.id, action.identity);
     const base = { identity: action.identity, incidentId: open?.id ?? null, incidentNumber: open ? Number(open.number) : null };
     if (!open) {
@@ -68,4 +73,29 @@ export async function applyAlertActions(
     summaries.push({ ...base, outcome: 'noted' });
   }
   return summaries;
+}
+
+/** Opsgenie's message/description updates (Alertmanager `update_alerts`): the alert's text, whatever its state. */
+async function updateAlert(
+  trx: Trx,
+  integrationId: string,
+  action: Extract<AlertAction, { type: 'update' }>,
+  now: Date,
+): Promise<AlertSummary> {
+  const row = await trx
+    .updateTable('alerts')
+    .set((eb) => ({
+      ...(action.title !== undefined ? { title: action.title } : {}),
+      ...(action.description !== undefined
+        ? { annotations: sql<string>`annotations || ${JSON.stringify({ description: action.description })}::jsonb` }
+        : {}),
+      last_seen_at: now,
+      receive_count: eb('receive_count', '+', 1),
+    }))
+    .where('integration_id', '=', integrationId)
+    .where('identity', '=', action.identity)
+    .returning(['incident_id'])
+    .executeTakeFirst();
+  const incidentNumber = row?.incident_id ? await store.incidentNumber(trx, row.incident_id) : null;
+  return { identity: action.identity, incidentId: row?.incident_id ?? null, incidentNumber, outcome: row ? 'updated' : 'ignored' };
 }

@@ -159,3 +159,15 @@ export function adaptOpsgenieAction(
       return { ...none, note: 'unacknowledge is accepted but not supported: nothing changed' };
   }
 }
+
+/** Decodes `PUT /v2/alerts/{identifier}/message` (`{message}`) or `/description` (`{description}`). */
+export function adaptOpsgenieUpdate(field: 'message' | 'description', identity: string | undefined, body: unknown): AdapterResult {
+  if (!isRecord(body)) fail('', `must be a JSON object with ${field}`);
+  const issues: PayloadIssue[] = [];
+  const value = optionalText(body[field], `/${field}`, issues, 16384);
+  if (!value?.trim() && !issues.length) issues.push({ path: `/${field}`, message: 'is required' });
+  throwIfIssues(issues);
+  if (identity === undefined) return { alerts: [], truncatedAlerts: 0, note: 'Alert does not exist' };
+  const update = field === 'message' ? { title: clip(value!.replace(/\s+/g, ' ').trim(), MAX_MESSAGE * 4) } : { description: value! };
+  return { alerts: [], truncatedAlerts: 0, actions: [{ type: 'update', identity, ...update }] };
+}

@@ -53,7 +53,9 @@ export type AlertAction =
   /** Acknowledge the open incident the alert fires in; nothing when it does not fire. */
   | { type: 'acknowledge'; identity: string }
   /** Add a note to the timeline of the alert's incident. */
-  | { type: 'note'; identity: string; note: string; user?: string; source?: string };
+  | { type: 'note'; identity: string; note: string; user?: string; source?: string }
+  /** Replace the alert's title (Opsgenie `message`) or its `description` annotation. */
+  | { type: 'update'; identity: string; title?: string; description?: string };
 
 export interface AdapterResult {
   alerts: NormalizedAlert[];

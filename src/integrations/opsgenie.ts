@@ -10,7 +10,7 @@ import type { IntegrationRow } from '../db/schema.js';
 import { Errors } from '../errors.js';
 import { type DeliveryResult, ingestWith } from '../incidents/deliveries.js';
 import { parseWebhookBody } from '../ingest/json.js';
-import { adaptOpsgenieAction, adaptOpsgenieCreate, type OpsgenieAction } from '../ingest/opsgenie.js';
+import { adaptOpsgenieAction, adaptOpsgenieCreate, adaptOpsgenieUpdate, type OpsgenieAction } from '../ingest/opsgenie.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { PayloadError } from '../ingest/types.js';
 import { integrationForKey } from './authenticate.js';
@@ -26,6 +26,7 @@ export function authenticateOpsgenie(db: Db, header: string | undefined): Promis
 }
 
 export type IdentifierType = 'id' | 'alias' | 'tiny';
+export type OpsgenieUpdate = 'message' | 'description';
 
 export interface OpsgenieRequest {
   rawBody: string;
@@ -34,8 +35,10 @@ export interface OpsgenieRequest {
 }
 
 /** The Opsgenie name of each request, as the status endpoint reports it. */
-const ACTION_NAMES: Record<'create' | OpsgenieAction, string> = {
+const ACTION_NAMES: Record<'create' | OpsgenieAction | OpsgenieUpdate, string> = {
   create: 'Create',
+  message: 'UpdateMessage',
+  description: 'UpdateDescription',
   close: 'Close',
   acknowledge: 'Acknowledge',
   unacknowledge: 'UnAcknowledge',
@@ -71,7 +74,7 @@ function parse(rawBody: string, emptyIsNothing: boolean): unknown {
 export async function receiveOpsgenie(
   db: Db,
   row: IntegrationRow,
-  request: { action: 'create' } | { action: OpsgenieAction; identifier: string; identifierType: IdentifierType },
+  request: { action: 'create' } | { action: OpsgenieAction | OpsgenieUpdate; identifier: string; identifierType: IdentifierType },
   req: OpsgenieRequest,
 ): Promise<{ requestId: string; result: DeliveryResult }> {
   const requestId = randomUUID();
@@ -79,6 +82,9 @@ export async function receiveOpsgenie(
   const decode = (): AdapterResult => {
     if (request.action === 'create')
       return adaptOpsgenieCreate(parse(req.rawBody, false), { receivedAt: req.now, rawBody: req.rawBody, newKey: randomUUID() });
+    if (request.action === 'message' || request.action === 'description') {
+      return adaptOpsgenieUpdate(request.action, alias, parse(req.rawBody, false));
+    }
     return adaptOpsgenieAction(request.action, alias, parse(req.rawBody, true), { receivedAt: req.now, rawBody: req.rawBody });
   };
   const input = {
@@ -105,6 +111,8 @@ const DONE: Record<string, string> = {
   Acknowledge: 'Acknowledged alert',
   AddNote: 'Added note',
   UnAcknowledge: 'UnAcknowledge is not supported',
+  UpdateMessage: 'Updated message',
+  UpdateDescription: 'Updated description',
 };
 
 /** What `GET /v2/alerts/requests/{requestId}` answers, from the delivery that carried the request. */

@@ -1,7 +1,8 @@
 /**
  * Drop-in intake against Debian's real `prometheus-alertmanager` (0.25): one Alertmanager sends the
  * same group through a `pagerduty_configs` receiver (`url` = Klaxon's /v2/enqueue) and an
- * `opsgenie_configs` receiver (`api_url` = Klaxon's base URL). Fire the group, resolve it, and check
+ * `opsgenie_configs` receiver (`api_url` = Klaxon's base URL, `update_alerts` on, so it also PUTs the
+ * message and description). Fire the group, resolve it, and check
  * the incidents Klaxon holds after each step and that Alertmanager counted no failed notification.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -84,7 +85,7 @@ t.test(
         receivers: [
           // The one setting each changes: the URL (and the key Klaxon gave).
           { name: 'pagerduty', pagerduty_configs: [{ url: `${base}/v2/enqueue`, routing_key: pd.key, severity: 'critical' }] },
-          { name: 'opsgenie', opsgenie_configs: [{ api_url: `${base}/`, api_key: og.key, priority: 'P2' }] },
+          { name: 'opsgenie', opsgenie_configs: [{ api_url: `${base}/`, api_key: og.key, priority: 'P2', update_alerts: true }] },
         ],
       }),
     );
@@ -183,5 +184,8 @@ t.test(
       .where('status_code', '>=', 400)
       .execute();
     t.same(refused, [], 'every delivery accepted');
+    const ogActions = await handle.db.selectFrom('deliveries').select('outcome').where('integration_id', '=', og.id).execute();
+    const actions = new Set(ogActions.map((d) => (d.outcome as { action?: string }).action));
+    t.same([...actions].sort(), ['Close', 'Create', 'UpdateDescription', 'UpdateMessage'], 'what Alertmanager asked of the Opsgenie API');
   },
 );

@@ -111,6 +111,26 @@ t.test('Grafana: full alerts URL, close by alias; Zabbix: ack and notes by id, w
   );
 });
 
+t.test('PUT message and description (Alertmanager update_alerts) update the alert; unknown alias is a 202', async (t) => {
+  const { app, headers, post, status, db, og } = await setup('updates');
+  accepted(t, await post('/v2/alerts', '{"message":"first","alias":"u1"}'));
+  const put = (url: string, payload: string) => app.inject({ method: 'PUT', url, headers, payload });
+  const msg = accepted(t, await put('/v2/alerts/u1/message?identifierType=alias', '{"message":"second  text"}'));
+  accepted(t, await put('/v2/alerts/u1/description?identifierType=alias', '{"description":"longer words"}'));
+  const row = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('integration_id', '=', og.id)
+    .where('identity', '=', 'u1')
+    .executeTakeFirstOrThrow();
+  t.equal(row.title, 'second text');
+  t.equal(row.annotations.description, 'longer words');
+  t.match(await status(msg), { success: true, action: 'UpdateMessage', status: 'Updated message' });
+  const unknown = accepted(t, await put('/v2/alerts/nope/message?identifierType=alias', '{"message":"x"}'));
+  t.match(await status(unknown), { success: false, status: 'Alert does not exist' });
+  t.equal((await put('/v2/alerts/u1/message?identifierType=alias', '{}')).statusCode, 400);
+});
+
 t.test("refusals in Opsgenie's shape; never problem+json, never a 5xx; the key never echoed", async (t) => {
   const { app, admin, og, post, headers } = await setup('refusals');
   const other = await createIntegration(app, admin, { name: 'pd', kind: 'pagerduty' });

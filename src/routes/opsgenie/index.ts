@@ -105,6 +105,30 @@ const opsgenieRoutes: FastifyPluginAsync = async (app) => {
     );
   }
 
+  for (const field of ['message', 'description'] as const) {
+    app.put(
+      `/v2/alerts/:identifier/${field}`,
+      {
+        schema: {
+          hide: true,
+          operationId: `opsgenieUpdateAlert${field === 'message' ? 'Message' : 'Description'}`,
+          tags,
+          summary: `Opsgenie Alert API: update an alert's ${field} (Alertmanager update_alerts)`,
+          params: Identifier,
+          querystring: IdentifierQuery,
+          response: { 202: Accepted, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { identifier } = request.params as { identifier: string };
+        const identifierType = ((request.query as { identifierType?: IdentifierType }).identifierType ?? 'id') as IdentifierType;
+        const target = { action: field, identifier, identifierType };
+        const { requestId } = await receiveOpsgenie(app.db, request.integration!, target, input(request));
+        return accepted(reply, requestId);
+      },
+    );
+  }
+
   app.get(
     '/v2/alerts/requests/:requestId',
     {
