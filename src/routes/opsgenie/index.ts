@@ -65,22 +65,20 @@ const opsgenieRoutes: FastifyPluginAsync = async (app) => {
   const accepted = (reply: FastifyReply, requestId: string) =>
     reply.code(202).send({ result: 'Request will be processed', took: took(reply), requestId });
 
-  app.post(
-    '/v2/alerts',
-    {
-      schema: {
-        hide: true,
-        operationId: 'opsgenieCreateAlert',
-        tags,
-        summary: 'Opsgenie Alert API: create an alert',
-        response: { 202: Accepted, ...errors },
+  // Zabbix's `opsgenie_api` ends in a slash (it appends `<alias>/close` and `requests/<id>`), so it creates at `/v2/alerts/`.
+  for (const [url, operationId] of [
+    ['/v2/alerts', 'opsgenieCreateAlert'],
+    ['/v2/alerts/', 'opsgenieCreateAlertSlash'],
+  ] as const) {
+    app.post(
+      url,
+      { schema: { hide: true, operationId, tags, summary: 'Opsgenie Alert API: create an alert', response: { 202: Accepted, ...errors } } },
+      async (request, reply) => {
+        const { requestId } = await receiveOpsgenie(app.db, request.integration!, { action: 'create' }, input(request));
+        return accepted(reply, requestId);
       },
-    },
-    async (request, reply) => {
-      const { requestId } = await receiveOpsgenie(app.db, request.integration!, { action: 'create' }, input(request));
-      return accepted(reply, requestId);
-    },
-  );
+    );
+  }
 
   for (const action of ['close', 'acknowledge', 'unacknowledge', 'notes'] as const satisfies readonly OpsgenieAction[]) {
     app.post(
