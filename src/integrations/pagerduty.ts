@@ -50,7 +50,8 @@ async function authenticate(db: Db, rawBody: string, field: 'routing_key' | 'ser
       { path: `/body/${field}`, message: 'is unknown, revoked or belongs to another kind of integration' },
     ]);
   }
-  return { row, body: parsed.value };
+  // The audit copy of the body must not hold the credential: the delivery listing shows bodies.
+  return { row, body: parsed.value, auditBody: rawBody.replaceAll(key, '[redacted]') };
 }
 
 /** A PagerDuty-style generated key: 32 lowercase hex characters, as random as a UUID. */
@@ -61,7 +62,7 @@ const newDedupKey = () => randomUUID().replaceAll('-', '');
  * resolve. Returns the dedup key the sender should use from now on (generated when it sent none).
  */
 export async function receivePagerDutyEvent(db: Db, api: PagerDutyApi, req: PagerDutyRequest): Promise<{ dedupKey: string }> {
-  const { row, body } = await authenticate(db, req.rawBody, api === 'v2' ? 'routing_key' : 'service_key');
+  const { row, body, auditBody } = await authenticate(db, req.rawBody, api === 'v2' ? 'routing_key' : 'service_key');
   const newKey = newDedupKey();
   const adapt = api === 'v2' ? adaptPagerDutyV2 : adaptPagerDutyV1;
   const result = await ingestWith(
@@ -69,22 +70,22 @@ export async function receivePagerDutyEvent(db: Db, api: PagerDutyApi, req: Page
     {
       integration: ingestContext(row),
       source: api === 'v2' ? 'pagerduty' : 'pagerduty_v1',
-      rawBody: req.rawBody,
+      rawBody: auditBody,
       now: req.now,
       bodyMax: req.bodyMax,
     },
-    () => adapt(body, { receivedAt: req.now, rawBody: req.rawBody, newKey }),
+    () => adapt(body, { receivedAt: req.now, rawBody: auditBody, newKey }),
   );
   return { dedupKey: result.alerts[0]?.identity ?? newKey };
 }
 
 /** One change event: recorded with the integration's service, and the delivery audited, in one transaction. */
 export async function receivePagerDutyChange(db: Db, req: PagerDutyRequest): Promise<{ changeId: string }> {
-  const { row, body } = await authenticate(db, req.rawBody, 'routing_key');
+  const { row, body, auditBody } = await authenticate(db, req.rawBody, 'routing_key');
   const input = {
     integration: ingestContext(row),
     source: 'pagerduty_change' as const,
-    rawBody: req.rawBody,
+    rawBody: auditBody,
     now: req.now,
     bodyMax: req.bodyMax,
   };

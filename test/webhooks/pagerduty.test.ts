@@ -37,7 +37,7 @@ t.test('a pagerduty integration: a 32-hex key, PagerDuty URL, no signing', async
 });
 
 t.test('Alertmanager v2: trigger opens, repeats are duplicates, resolve resolves', async (t) => {
-  const { pd, send, incidents, db } = await setup('am');
+  const { app, admin, pd, send, incidents, db } = await setup('am');
   const first = await send(await fixture('am025-v2-trigger.json', pd.key));
   t.equal(first.statusCode, 202);
   t.same(first.json(), {
@@ -67,6 +67,11 @@ t.test('Alertmanager v2: trigger opens, repeats are duplicates, resolve resolves
   t.equal((await send(await fixture('am025-v2-resolve.json', pd.key))).statusCode, 202);
   list = await incidents();
   t.equal(list[0]!.status, 'resolved');
+  const listed = await app.inject({ url: `/v1/integrations/${pd.id}/deliveries`, headers: admin });
+  t.equal(listed.statusCode, 200);
+  t.equal(listed.json().items.length, 5);
+  t.notMatch(listed.body, pd.key, 'the routing key is not kept in the audit copy');
+  t.match(listed.json().items[0].body, /"routing_key":"\[redacted\]"/);
 });
 
 t.test('Gatus: a trigger with "dedup_key":"" gets a key; the resolve with the returned key resolves it', async (t) => {
@@ -155,7 +160,16 @@ t.test('change events: 202, recorded with the integration service', async (t) =>
   const bad = await send(JSON.stringify({ routing_key: pd.key, payload: { summary: '' } }), '/v2/change/enqueue');
   t.equal(bad.statusCode, 400);
   t.match(bad.json(), { status: 'invalid event', errors: ['/payload/summary: is required'] });
-  const audited = await db.selectFrom('deliveries').select('status_code').where('integration_id', '=', pd.id).orderBy('id').execute();
+  const audited = await db
+    .selectFrom('deliveries')
+    .select(['status_code', 'body'])
+    .where('integration_id', '=', pd.id)
+    .orderBy('id')
+    .execute();
+  t.notOk(
+    audited.some((d) => d.body.includes(pd.key)),
+    'no key in the audit copies',
+  );
   t.same(
     audited.map((d) => d.status_code),
     [202, 400],
