@@ -235,3 +235,24 @@ t.test('hostile fields on a valid key: stored safely (NUL, lone surrogates, odd 
     t.ok(res.statusCode === 202 || res.statusCode === 400, `body ${i}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
 });
+
+t.test('a trigger after a resolve with the same key fires again: reopens within the window, else a new incident', async (t) => {
+  for (const [window, expected] of [
+    [300, ['reopened', 1]],
+    [0, ['created', 2]],
+  ] as const) {
+    const { pd, send, incidents, db } = await setup(`retrigger ${window}`, { reopenWindowSeconds: window });
+    const trigger = await fixture('zabbix-trigger.json', pd.key);
+    t.equal((await send(trigger)).statusCode, 202);
+    t.equal((await send(await fixture('zabbix-resolve.json', pd.key))).statusCode, 202);
+    t.equal((await send(trigger)).statusCode, 202);
+    const last = await db
+      .selectFrom('deliveries')
+      .select('outcome')
+      .where('integration_id', '=', pd.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    t.equal((last.outcome as any).alerts[0].outcome, expected[0], `window ${window}s`);
+    t.equal((await incidents()).length, expected[1]);
+  }
+});
