@@ -13,6 +13,7 @@ export function ingestContext(row: IntegrationRow): IngestIntegration {
   if (!ctx) {
     ctx = {
       id: row.id,
+      name: row.name,
       service: row.service,
       groupingLabels: row.grouping_labels,
       rules: compileRules(row.severity_rules),
