@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { DEFAULT_POLICY, type IncidentPolicy, parseAckTargets } from './incidents/policy.js';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import jsonBody from './plugins/json-body.js';
@@ -10,6 +11,7 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
+import changeRoutes from './routes/changes/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
@@ -19,13 +21,21 @@ import silenceRoutes from './routes/silences/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
-export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY_MAX'> & Partial<Pick<Config, 'KLAXON_PUBLIC_URL'>>;
+export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY_MAX'> &
+  Partial<
+    Pick<
+      Config,
+      'KLAXON_PUBLIC_URL' | 'KLAXON_ACK_TARGETS' | 'KLAXON_DEPLOY_HINT_MINUTES' | 'KLAXON_CHANGE_LOOKBACK_HOURS' | 'KLAXON_METRICS_PUBLIC'
+    >
+  >;
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig;
     /** The base URL senders should use: KLAXON_PUBLIC_URL, else what this request came to. */
     publicUrl(request: FastifyRequest): string;
+    /** What incidents are measured against: acknowledgement targets, the deploy hint window, triage look-back. */
+    incidentPolicy: IncidentPolicy;
   }
 }
 
@@ -57,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Bodies are validated exactly (no type coercion); params and query strings are converted (see validator.ts).
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('config', deps.config);
+  app.decorate('incidentPolicy', incidentPolicyFrom(deps.config));
   app.decorate('publicUrl', (request: FastifyRequest) =>
     (deps.config.KLAXON_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),
   );
@@ -81,7 +92,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(opsgenieRoutes);
   await app.register(incidentRoutes);
   await app.register(silenceRoutes);
+  await app.register(changeRoutes);
   return app;
+}
+
+function incidentPolicyFrom(config: AppConfig): IncidentPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    ackTargetSeconds: parseAckTargets(config.KLAXON_ACK_TARGETS ?? ''),
+    deployHintMinutes: config.KLAXON_DEPLOY_HINT_MINUTES ?? DEFAULT_POLICY.deployHintMinutes,
+    changeLookbackHours: config.KLAXON_CHANGE_LOOKBACK_HOURS ?? DEFAULT_POLICY.changeLookbackHours,
+  };
 }
 
 /**

@@ -49,6 +49,24 @@ export const ConfigSchema = Type.Object({
     default: 30,
     description: 'Days revoked API keys are kept',
   }),
+  KLAXON_ACK_TARGETS: Type.String({
+    pattern: '^SEV[1-4]=[0-9]{1,6}[smh](,SEV[1-4]=[0-9]{1,6}[smh])*$',
+    default: 'SEV1=5m,SEV2=15m,SEV3=1h,SEV4=4h',
+    description: 'Acknowledgement target per severity (the seeds); severities left out keep theirs',
+  }),
+  KLAXON_DEPLOY_HINT_MINUTES: Type.Integer({
+    minimum: 0,
+    maximum: 1440,
+    default: 30,
+    description: 'A deploy this many minutes before an incident opened is hinted as a rollback candidate',
+  }),
+  KLAXON_CHANGE_LOOKBACK_HOURS: Type.Integer({
+    minimum: 1,
+    maximum: 168,
+    default: 6,
+    description: 'Hours before an incident opened whose changes to its service it shows',
+  }),
+  KLAXON_METRICS_PUBLIC: Type.Boolean({ default: false, description: 'Serve /metrics without an API key' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -51,6 +51,8 @@ export const Errors = {
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),
+  invalidTransition: define('KLX_INVALID_TRANSITION', 409, 'The incident cannot make this transition'),
+  preconditionFailed: define('KLX_PRECONDITION_FAILED', 412, 'The incident changed since you read it'),
   payloadTooLarge: define('KLX_PAYLOAD_TOO_LARGE', 413, 'Request body too large'),
   uriTooLong: define('KLX_URI_TOO_LONG', 414, 'URI too long'),
   unsupportedMediaType: define('KLX_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),

@@ -36,19 +36,42 @@ export const ALERT_OUTCOMES = [
 ] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
-/** Timeline event kinds. */
+/**
+ * Timeline event kinds. Each has its own `data` shape (incidents/events.ts), and
+ * that union is what the OpenAPI document publishes.
+ */
 export const EVENT_KINDS = [
   'created',
+  'declared',
   'alert_fired',
   'alert_resolved',
+  'acknowledged',
+  'status_changed',
   'resolved',
   'reopened',
   'severity_changed',
   'resolve_deferred',
-  /** A sender's note about one of the incident's alerts (Opsgenie `notes`); data: { identity, note, user, source }. */
-  'alert_note',
+  'role_assigned',
+  'incident_updated',
+  'note',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** The statuses a responder moves an open incident through (the seeds' assess → mitigate). */
+export const WORKING_STATUSES = ['investigating', 'identified', 'mitigating'] as const;
+export type WorkingStatus = (typeof WORKING_STATUSES)[number];
+
+/** The incident roles of the seeds: the incident commander and the people beside them. */
+export const INCIDENT_ROLES = ['commander', 'scribe', 'communications'] as const;
+export type IncidentRole = (typeof INCIDENT_ROLES)[number];
+
+/** Who caused a timeline event: an API key's holder, an integration, or Klaxon itself. */
+export const ACTOR_TYPES = ['api_key', 'integration', 'klaxon'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+/** What kind of change a team recorded (triage: "what changed recently?"). */
+export const CHANGE_KINDS = ['deploy', 'config', 'feature_flag', 'infrastructure'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /**
  * `pagerduty`, `opsgenie` and `grafana` are the drop-in intake (senders built for those services);

@@ -470,9 +470,9 @@ t.test('wrong method → 405 with Allow; unknown path → 404; refused media →
     t.equal(res.json().code, code, `${what}: code`);
   };
   for (const [method, url, allow] of [
-    ['DELETE', '/v1/incidents', 'GET, HEAD'],
+    ['DELETE', '/v1/incidents', 'GET, HEAD, POST'],
     ['PUT', '/v1/webhooks/alertmanager', 'POST'],
-    ['POST', '/v1/incidents/00000000-0000-4000-8000-000000000000', 'GET, HEAD'],
+    ['POST', '/v1/incidents/00000000-0000-4000-8000-000000000000', 'GET, HEAD, PATCH'],
     ['PATCH', '/v1/silences/x', 'GET, HEAD, DELETE'],
     ['DELETE', '/v1/heartbeats/some-key', 'GET, HEAD, POST'],
     ['OPTIONS', '/v1/integrations', 'GET, HEAD, POST'],

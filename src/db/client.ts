@@ -82,3 +82,11 @@ export function redactUrl(url: string): string {
     return '<unparseable DATABASE_URL>';
   }
 }
+
+/**
+ * Runs `fn` in the caller's transaction when `db` is one, else in a new transaction:
+ * domain writes compose into a larger transaction (a webhook delivery) or stand alone (a route).
+ */
+export function inTransaction<T>(db: Db, fn: (trx: import('kysely').Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as import('kysely').Transaction<Database>) : db.transaction().execute(fn);
+}

@@ -1,5 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { AlertStatus, EventKind, HealthFormat, IncidentStatus, IntegrationKind, Role, Severity } from '../vocabulary.js';
+import type {
+  ActorType,
+  AlertStatus,
+  ChangeKind,
+  EventKind,
+  HealthFormat,
+  IncidentRole,
+  IncidentStatus,
+  IntegrationKind,
+  Role,
+  Severity,
+} from '../vocabulary.js';
 
 export type { HealthFormat, IncidentStatus, IntegrationKind };
 
@@ -14,7 +25,7 @@ export interface Database {
   silences: SilencesTable;
   deliveries: DeliveriesTable;
   webhook_signatures: WebhookSignaturesTable;
-  change_events: ChangeEventsTable;
+  changes: ChangesTable;
 }
 
 type DefaultNow = ColumnType<Date, Date | undefined, Date>;
@@ -77,7 +88,8 @@ export interface IntegrationKeysTable {
 export interface IncidentsTable {
   id: Generated<string>;
   number: ColumnType<number, never, never>;
-  integration_id: string;
+  /** null for an incident a person declared. */
+  integration_id: string | null;
   group_key: string;
   title: string;
   status: IncidentStatus;
@@ -92,6 +104,14 @@ export interface IncidentsTable {
   opened_at: DefaultNow;
   resolved_at: Date | null;
   updated_at: DefaultNow;
+  summary: string | null;
+  impact: string | null;
+  declared: ColumnType<boolean, boolean | undefined, boolean>;
+  acknowledged_at: Date | null;
+  roles: ColumnType<RoleHolders, string | undefined, string>;
+  checklist: ColumnType<ChecklistTicks, string | undefined, string>;
+  /** Bumped by a trigger on every update: the incident's ETag. */
+  version: ColumnType<number, never, never>;
 }
 export type IncidentRow = Selectable<IncidentsTable>;
 
@@ -129,6 +149,9 @@ export interface IncidentEventsTable {
   kind: EventKind;
   message: string;
   data: Json<Record<string, unknown>>;
+  actor_type: ColumnType<ActorType, ActorType | undefined, ActorType>;
+  actor_id: string | null;
+  actor_name: string | null;
 }
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
 
@@ -164,16 +187,21 @@ export interface WebhookSignaturesTable {
   expires_at: Date;
 }
 
-/** A change (deploy, config change) a sender reported (PagerDuty change events); it opens no incident. */
-export interface ChangeEventsTable {
+/** Who holds each incident role: an API key's holder (with its id) or a name typed by a person. */
+export type RoleHolders = Partial<Record<IncidentRole, { name: string; apiKeyId: string | null; since: string }>>;
+
+/** Checklist items a responder ticked (or unticked), by item id. */
+export type ChecklistTicks = Record<string, { done: boolean; at: string; by: string }>;
+
+export interface ChangesTable {
   id: Generated<string>;
-  integration_id: string;
-  service: string | null;
+  kind: ChangeKind;
+  service: string;
   summary: string;
-  source: string | null;
-  happened_at: Date;
-  received_at: DefaultNow;
-  custom_details: Json<Record<string, unknown>>;
-  links: Json<Array<{ href: string; text?: string }>>;
+  link: string | null;
+  author: string | null;
+  at: Date;
+  recorded_by: string;
+  created_at: DefaultNow;
 }
-export type ChangeEventRow = Selectable<ChangeEventsTable>;
+export type ChangeRow = Selectable<ChangesTable>;

@@ -1,14 +1,18 @@
 /**
  * What a sender does to an alert besides firing or resolving it: acknowledge it (PagerDuty's and
- * Opsgenie's `acknowledge`) or add a note (Opsgenie's `notes`). Applied inside the delivery's
+ * Opsgenie's `acknowledge`), add a note (Opsgenie's `notes`, a `note` event whose actor is the
+ * integration on behalf of the named user) or update its text (Opsgenie's message/description). Applied inside the delivery's
  * transaction, after its alerts. An action about no open alert is accepted and changes nothing,
  * as PagerDuty and Opsgenie do; its outcome says `ignored`.
  */
 import { sql } from 'kysely';
 import type { AlertAction } from '../ingest/types.js';
+import { type Actor, actorLabel } from './actors.js';
 import type { AlertSummary, IngestIntegration } from './engine.js';
+import { addEvent } from './events.js';
 import type { Trx } from './incident-store.js';
 import * as store from './incident-store.js';
+import { actOnIncident } from './lifecycle-service.js';
 
 /** The incident an alert fires in, locked, when it is open; undefined otherwise. */
 async function openIncidentOf(trx: Trx, integrationId: string, identity: string) {
@@ -24,12 +28,17 @@ async function openIncidentOf(trx: Trx, integrationId: string, identity: string)
 }
 
 /**
- * Acknowledges an open incident on behalf of an integration's sender. Until the incident
- * lifecycle lands on this branch this changes nothing (the delivery still records the request);
- * see docs/integrations.md. Returns whether the incident changed.
+ * Acknowledges an open incident on behalf of an integration's sender, through the incident
+ * lifecycle (in the delivery's transaction; the incident row is already locked). Acknowledging an
+ * incident already acknowledged or further along changes nothing.
  */
-async function acknowledgeIncident(_trx: Trx, _incidentId: string, _integration: IngestIntegration): Promise<{ changed: boolean }> {
-  return { changed: false };
+function acknowledgeIncident(trx: Trx, incidentId: string, integration: IngestIntegration): Promise<{ changed: boolean }> {
+  return actOnIncident(trx, incidentId, { type: 'acknowledge' }, senderActor(integration));
+}
+
+/** The integration's sender as the actor; Opsgenie may name the person (`user`) who acted through it. */
+function senderActor(integration: IngestIntegration, onBehalfOf?: string): Actor {
+  return { type: 'integration', id: integration.id, name: integration.name, ...(onBehalfOf ? { onBehalfOf } : {}) };
 }
 
 /** Applies the actions in order; one summary per action. */
@@ -61,15 +70,9 @@ export async function applyAlertActions(
       summaries.push({ ...base, outcome: changed ? 'acknowledged' : 'duplicate' });
       continue;
     }
-    const by = [action.user, action.source].filter(Boolean).join(' via ');
-    await store.addEvent(
-      trx,
-      open.id,
-      'alert_note',
-      `Note${by ? ` from ${by}` : ''}: ${action.note}`,
-      { identity: action.identity, note: action.note, user: action.user ?? null, source: action.source ?? null },
-      now,
-    );
+    const actor = senderActor(integration, action.user);
+    const from = action.source ? ` (${action.source}, alert ${action.identity})` : ` (alert ${action.identity})`;
+    await addEvent(trx, open.id, 'note', `Note by ${actorLabel(actor)}${from}: ${action.note}`, { text: action.note }, actor, now);
     summaries.push({ ...base, outcome: 'noted' });
   }
   return summaries;

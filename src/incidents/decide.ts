@@ -6,6 +6,7 @@
  */
 import type { AlertRow, IncidentRow } from '../db/schema.js';
 import type { NormalizedAlert, SeverityDecision } from '../ingest/types.js';
+import { decideTransition } from './lifecycle.js';
 import { incidentSeverity } from './severity.js';
 
 /** What the engine knows of an alert before this delivery (its row, if it has one). */
@@ -106,8 +107,8 @@ export function decideSettle(input: SettleInput): SettleDecision {
         promoteAfterAlerts: input.promoteAfterAlerts,
       })
     : current;
-  const open = incident.status !== 'resolved';
-  const quiet = input.firing === 0 && open;
+  // The lifecycle's rule, shared with the API: only an open incident can be resolved.
+  const quiet = input.firing === 0 && decideTransition(incident.status, { type: 'resolve' }).ok;
   return {
     severity,
     severityChanged: severity.severity !== incident.severity,

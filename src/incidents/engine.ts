@@ -1,16 +1,19 @@
 import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
+import type { Actor } from './actors.js';
 import { decideAlert, decideSettle } from './decide.js';
+import { addEvent } from './events.js';
 import type { Trx } from './incident-store.js';
 import * as store from './incident-store.js';
+import { decideTransition } from './lifecycle.js';
 import { alertSeverity, type CompiledRule } from './severity.js';
 import { type ActiveSilence, silencedBy } from './silences.js';
 
 /** What the engine needs to know about the integration a delivery came through. */
 export interface IngestIntegration {
   id: string;
-  /** Shown as the actor of what the integration's sender does (acknowledge). */
-  name?: string;
+  /** Named on the timeline as the actor of what its alerts did. */
+  name: string;
   service: string | null;
   groupingLabels: string[];
   rules: CompiledRule[];
@@ -162,7 +165,15 @@ async function applyOne(
       const incidentId = existing!.incident_id!;
       await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId });
       const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', incidentId).forUpdate().executeTakeFirstOrThrow();
-      await store.addEvent(trx, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity }, now);
+      await addEvent(
+        trx,
+        incident.id,
+        'alert_resolved',
+        `Alert resolved: ${alert.title}`,
+        { identity: alert.identity },
+        by(integration),
+        now,
+      );
       touch(g, incident.id);
       return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
     }
@@ -191,7 +202,7 @@ async function applyOne(
   await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
   if (outcome === 'updated') {
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
-    await store.addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, now);
+    await addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, by(integration), now);
   }
   touch(g, incident.id, outcome === 'created');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
@@ -204,11 +215,18 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
   const previous = newest ?? undefined;
   const windowMs = integration.reopenWindowSeconds * 1000;
   const sinceMs = previous?.resolved_at ? now.getTime() - previous.resolved_at.getTime() : Infinity;
-  if (previous && sinceMs <= windowMs) {
+  // The lifecycle's rule, shared with the API: a resolved incident reopens (to triggered).
+  if (previous && sinceMs <= windowMs && decideTransition(previous.status, { type: 'reopen' }).ok) {
     const incident = await store.reopenIncident(trx, previous.id, now);
     g.newest = incident;
     const message = `Reopened: "${alert.title}" fired ${Math.round(sinceMs / 1000)}s after resolution, within the ${integration.reopenWindowSeconds}s reopen window`;
-    await store.addEvent(trx, incident.id, 'reopened', message, { identity: alert.identity, resolvedAt: previous.resolved_at }, now);
+    const data = {
+      cause: 'alert' as const,
+      identity: alert.identity,
+      resolvedAt: previous.resolved_at?.toISOString() ?? null,
+      message: null,
+    };
+    await addEvent(trx, incident.id, 'reopened', message, data, by(integration), now);
     return { incident, outcome: 'reopened' as const };
   }
   const incident = await store.insertIncident(trx, {
@@ -223,18 +241,8 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
   const after = previous
     ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
     : '';
-  await store.addEvent(
-    trx,
-    incident.id,
-    'created',
-    `Opened by alert: ${alert.title}.${after}`,
-    {
-      identity: alert.identity,
-      groupKey: alert.groupKey,
-      previousIncident: previous?.id ?? null,
-    },
-    now,
-  );
+  const data = { identity: alert.identity, groupKey: alert.groupKey, previousIncident: previous?.id ?? null };
+  await addEvent(trx, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, data, by(integration), now);
   return { incident, outcome: 'created' as const };
 }
 
@@ -243,27 +251,13 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
   const { incident: current, ...stats } = await store.incidentWithStats(trx, touched.id);
   const d = decideSettle({ incident: current, ...stats, truncated, promoteAfterAlerts: integration.promoteAfterAlerts });
   if (d.severityChanged && !touched.created) {
-    await store.addEvent(
-      trx,
-      current.id,
-      'severity_changed',
-      `Severity ${current.severity} → ${d.severity.severity}: ${d.severity.reason}`,
-      {
-        from: current.severity,
-        to: d.severity.severity,
-      },
-      now,
-    );
+    const data = { from: current.severity, to: d.severity.severity, reason: d.severity.reason, overridden: false };
+    const message = `Severity ${current.severity} → ${d.severity.severity}: ${d.severity.reason}`;
+    await addEvent(trx, current.id, 'severity_changed', message, data, by(integration), now);
   }
   if (d.announceDeferral) {
-    await store.addEvent(
-      trx,
-      current.id,
-      'resolve_deferred',
-      `All alerts shown resolved, but the sender truncated ${truncated} alert(s): staying open`,
-      { truncatedAlerts: truncated },
-      now,
-    );
+    const message = `All alerts shown resolved, but the sender truncated ${truncated} alert(s): staying open`;
+    await addEvent(trx, current.id, 'resolve_deferred', message, { truncatedAlerts: truncated }, by(integration), now);
   }
   await trx
     .updateTable('incidents')
@@ -278,7 +272,15 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
     })
     .where('id', '=', current.id)
     .execute();
-  if (d.resolve) await store.addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', {}, now);
+  if (d.resolve) {
+    const data = { cause: 'alerts' as const, firingAlerts: 0, message: null };
+    await addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', data, by(integration), now);
+  }
+}
+
+/** What an integration's alerts do is on the timeline in the integration's name. */
+function by(integration: IngestIntegration): Actor {
+  return { type: 'integration', id: integration.id, name: integration.name };
 }
 
 function cmp(a: string, b: string): number {

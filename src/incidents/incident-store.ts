@@ -1,7 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { AlertRow, Database, IncidentRow } from '../db/schema.js';
 import type { NormalizedAlert, Severity, SeverityDecision } from '../ingest/types.js';
-import type { EventKind } from '../vocabulary.js';
 
 /**
  * SQL for the engine, always inside the delivery's transaction. The engine
@@ -78,20 +77,6 @@ export function reopenIncident(trx: Trx, id: string, now: Date): Promise<Inciden
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-export async function addEvent(
-  trx: Trx,
-  incidentId: string,
-  kind: EventKind,
-  message: string,
-  data: Record<string, unknown>,
-  at: Date,
-): Promise<void> {
-  await trx
-    .insertInto('incident_events')
-    .values({ incident_id: incidentId, kind, message, data: JSON.stringify(data), at })
-    .execute();
 }
 
 /**

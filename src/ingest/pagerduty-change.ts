@@ -1,10 +1,12 @@
 /**
- * PagerDuty change events (`POST /v2/change/enqueue`) → a change record. A change (a deploy, a config
- * change) opens no incident; it is kept beside incidents with the integration's service.
+ * PagerDuty change events (`POST /v2/change/enqueue`) → a change (the `changes` Klaxon lists beside
+ * incidents, with deploy hints). A change opens no incident. PagerDuty's change events name no kind,
+ * so each is a `deploy`; `payload.source` (the pipeline or system that made it) is its author, the
+ * first http(s) link its link. `custom_details` stay in the delivery's audit copy only.
  */
 
 import { fail, isRecord, optionalText, parseTimestamp, throwIfIssues } from './limits.js';
-import { detailAnnotations, MAX_SUMMARY, readLinks } from './pagerduty.js';
+import { MAX_SUMMARY, readLinks } from './pagerduty.js';
 import type { PayloadIssue } from './types.js';
 
 export interface ChangeEvent {
@@ -12,8 +14,7 @@ export interface ChangeEvent {
   source: string | null;
   /** When the change happened: the sender's timestamp, else the receive time. */
   happenedAt: Date;
-  customDetails: Record<string, string>;
-  links: Array<{ href: string; text?: string }>;
+  link: string | null;
 }
 
 /** Decodes a change event. Throws PayloadError (JSON-pointer paths) when it is not one. */
@@ -35,9 +36,6 @@ export function adaptPagerDutyChange(body: unknown, receivedAt: Date): ChangeEve
     else happenedAt = parsed;
   }
   throwIfIssues(issues);
-  const customDetails: Record<string, string> = {};
-  detailAnnotations(payload.custom_details, customDetails, 'custom_details');
-  // detailAnnotations prefixes names; a change's details are their own record, so strip it again.
-  const details = Object.fromEntries(Object.entries(customDetails).map(([k, v]) => [k.replace(/^custom_details\.?/, '') || 'value', v]));
-  return { summary: summary!.trim(), source: source?.trim() || null, happenedAt, customDetails: details, links: readLinks(body.links) };
+  const link = readLinks(body.links).find((l) => /^https?:\/\//.test(l.href) && l.href.length <= 2000)?.href ?? null;
+  return { summary: summary!.trim(), source: source?.trim() || null, happenedAt, link };
 }

@@ -79,7 +79,7 @@ export async function receivePagerDutyEvent(db: Db, api: PagerDutyApi, req: Page
   return { dedupKey: result.alerts[0]?.identity ?? newKey };
 }
 
-/** One change event: recorded with the integration's service, and the delivery audited, in one transaction. */
+/** One change event: recorded as a change of the integration's service, and the delivery audited, in one transaction. */
 export async function receivePagerDutyChange(db: Db, req: PagerDutyRequest): Promise<{ changeId: string }> {
   const { row, body, auditBody } = await authenticate(db, req.rawBody, 'routing_key');
   const input = {
@@ -100,16 +100,16 @@ export async function receivePagerDutyChange(db: Db, req: PagerDutyRequest): Pro
   }
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
-      .insertInto('change_events')
+      .insertInto('changes')
       .values({
-        integration_id: row.id,
-        service: row.service,
+        kind: 'deploy',
+        // A change belongs to a service; an integration without one names it by its own name.
+        service: row.service ?? row.name,
         summary: change.summary,
-        source: change.source,
-        happened_at: change.happenedAt,
-        received_at: req.now,
-        custom_details: JSON.stringify(change.customDetails),
-        links: JSON.stringify(change.links),
+        link: change.link,
+        author: change.source,
+        at: change.happenedAt,
+        recorded_by: row.name,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

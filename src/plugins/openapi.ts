@@ -2,7 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { ApiKeySchema } from '../schemas/api-keys.js';
-import { AlertSchema, IncidentSchema, TimelineEventSchema } from '../schemas/incidents.js';
+import { TimelineEventSchema } from '../schemas/events.js';
+import { AlertSchema, ChangeSchema, ChecklistItemSchema, IncidentSchema } from '../schemas/incidents.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
 import { ProblemSchema } from '../schemas/problem.js';
 import { SilenceSchema } from '../schemas/silences.js';
@@ -20,6 +21,8 @@ export const sharedSchemas = [
   IncidentSchema,
   AlertSchema,
   TimelineEventSchema,
+  ChangeSchema,
+  ChecklistItemSchema,
 ];
 
 export default fp(
@@ -53,6 +56,8 @@ export default fp(
           { name: 'webhooks', description: 'Where monitoring systems send alerts (integration keys)' },
           { name: 'incidents', description: 'Incidents deduplicated from alerts' },
           { name: 'silences', description: 'Label matchers that suppress matching alerts for a time' },
+          { name: 'changes', description: 'Deploys and other changes, for triage: what changed recently?' },
+          { name: 'stats', description: 'Response metrics: time to acknowledge and resolve' },
         ],
         components: {
           securitySchemes: {

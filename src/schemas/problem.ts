@@ -33,6 +33,7 @@ const descriptions: Record<number, string> = {
   403: 'The key lacks the required role',
   404: 'Not found',
   409: 'Conflict with the current state',
+  412: 'If-Match names a version that is no longer current: read the resource again',
   413: 'Request body too large',
   414: 'URI too long: a path parameter exceeds 512 characters',
   415: 'Unsupported media type',

@@ -14,7 +14,7 @@ function integerProblem(text: string): string | undefined {
 }
 
 /**
- * TypeBox's compiler: bodies are validated exactly (no coercion), params and
+ * TypeBox's compiler: bodies are validated exactly (no coercion; an absent body as `{}`), params and
  * query strings are converted from text. Conversion alone would read `limit=1.5`
  * or `limit=0x10` as an integer, so integer parameters must first look like one,
  * and one a JS number holds exactly. And no parameter may hold a NUL (PostgreSQL text
@@ -22,7 +22,11 @@ function integerProblem(text: string): string | undefined {
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   const check = TypeBoxValidatorCompiler(route);
-  if (route.httpPart === 'body') return check;
+  if (route.httpPart === 'body') {
+    // No body at all reads as `{}`: an action whose fields are all optional (acknowledge, rotate-key)
+    // may be sent bare; a body with required fields still gets its 400.
+    return (value: unknown) => (value === undefined || value === null ? check({}) : check(value));
+  }
   const properties = (route.schema as { properties?: Record<string, { type?: string }> }).properties ?? {};
   const integers = new Set(Object.keys(properties).filter((k) => properties[k]?.type === 'integer'));
   return (value: unknown) => {

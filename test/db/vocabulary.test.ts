@@ -6,7 +6,16 @@
 
 import { sql } from 'kysely';
 import t from 'tap';
-import { ALERT_STATUSES, HEALTH_FORMATS, INCIDENT_STATUSES, INTEGRATION_KINDS, ROLES, SEVERITIES } from '../../src/vocabulary.js';
+import {
+  ACTOR_TYPES,
+  ALERT_STATUSES,
+  CHANGE_KINDS,
+  HEALTH_FORMATS,
+  INCIDENT_STATUSES,
+  INTEGRATION_KINDS,
+  ROLES,
+  SEVERITIES,
+} from '../../src/vocabulary.js';
 import { openTestDatabase } from '../helper.js';
 
 const EXPECTED: Record<string, readonly string[]> = {
@@ -17,6 +26,8 @@ const EXPECTED: Record<string, readonly string[]> = {
   'integrations.kind': INTEGRATION_KINDS,
   'integrations.format': HEALTH_FORMATS,
   'api_keys.role': ROLES,
+  'incident_events.actor_type': ACTOR_TYPES,
+  'changes.kind': CHANGE_KINDS,
 };
 
 t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {

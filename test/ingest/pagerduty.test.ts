@@ -180,8 +180,11 @@ t.test('change events', async (t) => {
   t.equal(c.summary, 'Build Success: Increase snapshot create timeout to 30 seconds');
   t.equal(c.source, 'acme-build-pipeline-tool-default-i-9999');
   t.equal(c.happenedAt.toISOString(), '2020-07-17T08:42:58.315Z');
-  t.same(c.customDetails, { build_state: 'passed', build_number: '2', run_time: '1236s' });
-  t.same(c.links, [{ href: 'https://acme.pagerduty.dev/build/2', text: 'View more details in Acme!' }]);
+  t.equal(c.link, 'https://acme.pagerduty.dev/build/2');
+  t.equal(
+    adaptPagerDutyChange({ payload: { summary: 'x' }, links: [{ href: 'ftp://no' }, { href: 'http://yes' }] }, receivedAt).link,
+    'http://yes',
+  );
   t.equal(adaptPagerDutyChange({ payload: { summary: 'deploy' } }, receivedAt).happenedAt, receivedAt);
   t.match(
     issuesOf(() => adaptPagerDutyChange({ payload: {} }, receivedAt)),

@@ -100,15 +100,31 @@ t.test('the list is newest first, ties broken by id, in the wire shape', async (
     severityReason: 'label severity',
     severityOverridden: false,
     service: 'api',
+    summary: null,
+    impact: null,
+    declared: false,
     integrationId: INT_B,
     groupKey: '{}:{alertname="A5"}',
+    roles: { commander: null, scribe: null, communications: null },
     alertCount: 0,
     firingCount: 0,
     reopenCount: 0,
     truncatedAlerts: 0,
     openedAt: '2026-01-03T00:00:00.500Z',
+    acknowledgedAt: null,
+    ackDeadline: '2026-01-03T04:00:00.500Z', // SEV4: 4 hours
+    ackMet: false, // never acknowledged, long past the deadline
     resolvedAt: '2026-02-01T00:00:00.000Z',
     updatedAt: res.json().items[2].updatedAt,
+    version: 1,
+    links: {
+      self: `/v1/incidents/${uuid(5)}`,
+      timeline: `/v1/incidents/${uuid(5)}/timeline`,
+      notes: `/v1/incidents/${uuid(5)}/notes`,
+      alerts: `/v1/incidents/${uuid(5)}/alerts`,
+      checklist: `/v1/incidents/${uuid(5)}/checklist`,
+      changes: '/v1/changes?service=api&before=2026-01-03T00%3A00%3A00.500Z',
+    },
   });
   t.equal(typeof number, 'number');
 });
@@ -249,9 +265,9 @@ t.test('detail: the incident with its alerts and timeline, in order', async (t) 
     .execute();
   // Timeline order is insertion (id) order, even when the clock says otherwise.
   for (const [kind, when, data] of [
-    ['created', '2026-01-04T00:00:00Z', { alert: 'fp-1' }],
-    ['alert_fired', '2026-01-04T00:00:02Z', { alert: 'fp-3', nested: { n: [1, 2] } }],
-    ['severity_changed', '2026-01-04T00:00:01Z', {}],
+    ['created', '2026-01-04T00:00:00Z', { identity: 'fp-1', groupKey: 'g', previousIncident: null }],
+    ['alert_fired', '2026-01-04T00:00:02Z', { identity: 'fp-3' }],
+    ['severity_changed', '2026-01-04T00:00:01Z', { from: 'SEV4', to: 'SEV3', reason: 'r', overridden: false }],
   ] as const) {
     await handle.db
       .insertInto('incident_events')
@@ -260,7 +276,7 @@ t.test('detail: the incident with its alerts and timeline, in order', async (t) 
   }
   await handle.db
     .insertInto('incident_events')
-    .values({ incident_id: uuid(6), kind: 'created', message: 'other', data: '{}' })
+    .values({ incident_id: uuid(6), kind: 'note', message: 'other', data: '{"text":"other"}' })
     .execute();
 
   const res = await get(`/v1/incidents/${id}`);
@@ -310,7 +326,8 @@ t.test('detail: the incident with its alerts and timeline, in order', async (t) 
     at: '2026-01-04T00:00:02.000Z',
     kind: 'alert_fired',
     message: 'alert_fired message',
-    data: { alert: 'fp-3', nested: { n: [1, 2] } },
+    actor: { type: 'klaxon', id: null, name: null },
+    data: { identity: 'fp-3' },
   });
 
   const empty = (await get(`/v1/incidents/${uuid(1)}`)).json();

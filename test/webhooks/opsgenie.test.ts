@@ -79,7 +79,7 @@ t.test('a close for an unknown alias is a 202 (Alertmanager must not log failure
 });
 
 t.test('Grafana: full alerts URL, close by alias; Zabbix: ack and notes by id, with polling', async (t) => {
-  const { post, status, incidents, db } = await setup('grafana-zabbix');
+  const { post, status, incidents, db, og } = await setup('grafana-zabbix');
   accepted(t, await post('/v2/alerts', await fixture('grafana-create.json')));
   const alias = JSON.parse(await fixture('grafana-create.json')).alias;
   accepted(t, await post(`/v2/alerts/${alias}/close?identifierType=alias`, await fixture('grafana-close.json')));
@@ -88,20 +88,27 @@ t.test('Grafana: full alerts URL, close by alias; Zabbix: ack and notes by id, w
   const { alertId } = await status(created);
   t.match(alertId, /^[0-9a-f-]{36}$/, 'Zabbix reads data.alertId');
   const ack = accepted(t, await post(`/v2/alerts/${alertId}/acknowledge?identifierType=id`, await fixture('zabbix-acknowledge.json')));
-  t.match(await status(ack), { action: 'Acknowledge', alias: '40987' });
+  t.match(await status(ack), { success: true, action: 'Acknowledge', status: 'Acknowledged alert', alias: '40987' });
+  const zabbix = (await incidents()).find((i) => i.title.startsWith('Problem:'))!;
+  t.equal(zabbix.status, 'acknowledged', 'acknowledged through the lifecycle');
+  const again = accepted(t, await post('/v2/alerts/40987/acknowledge?identifierType=alias', '{}'));
+  const lastOutcome = async () =>
+    ((await db.selectFrom('deliveries').select('outcome').where('request_id', '=', again).executeTakeFirstOrThrow()).outcome as any)
+      .alerts[0].outcome;
+  t.equal(await lastOutcome(), 'duplicate', 'a second acknowledge changes nothing');
   const note = accepted(t, await post(`/v2/alerts/40987/notes?identifierType=alias`, await fixture('zabbix-notes.json')));
   t.match(await status(note), { success: true, action: 'AddNote', status: 'Added note' });
-  const zabbix = (await incidents()).find((i) => i.title.startsWith('Problem:'))!;
-  const events = await db
-    .selectFrom('incident_events')
-    .selectAll()
-    .where('incident_id', '=', zabbix.id)
-    .where('kind', '=', 'alert_note')
-    .execute();
-  t.equal(events.length, 1);
-  t.match(events[0], {
-    message: 'Note from Admin (Zabbix Administrator) via Zabbix: Restarted the memory hog',
-    data: { identity: '40987', note: 'Restarted the memory hog' },
+  const events = await db.selectFrom('incident_events').selectAll().where('incident_id', '=', zabbix.id).orderBy('id').execute();
+  const acked = events.filter((e) => e.kind === 'acknowledged');
+  t.equal(acked.length, 1, 'one acknowledged event');
+  t.match(acked[0], { actor_type: 'integration', actor_id: og.id, actor_name: 'grafana-zabbix' });
+  const notes = events.filter((e) => e.kind === 'note');
+  t.equal(notes.length, 1);
+  t.match(notes[0], {
+    message: 'Note by Admin (Zabbix Administrator) via grafana-zabbix (Zabbix, alert 40987): Restarted the memory hog',
+    data: { text: 'Restarted the memory hog' },
+    actor_type: 'integration',
+    actor_name: 'Admin (Zabbix Administrator) via grafana-zabbix',
   });
   const unack = accepted(t, await post(`/v2/alerts/40987/unacknowledge?identifierType=alias`, '{}'));
   t.match(await status(unack), { success: false, action: 'UnAcknowledge' });

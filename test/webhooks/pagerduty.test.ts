@@ -98,13 +98,41 @@ t.test('Gatus: a trigger with "dedup_key":"" gets a key; the resolve with the re
 
 t.test('Zabbix: trigger, acknowledge, resolve without payload keeps what the trigger said', async (t) => {
   const { pd, send, incidents, db } = await setup('zabbix');
-  for (const file of ['zabbix-trigger.json', 'zabbix-acknowledge.json', 'zabbix-resolve.json']) {
+  const outcomes: string[] = [];
+  for (const file of [
+    'zabbix-trigger.json',
+    'zabbix-acknowledge.json',
+    'zabbix-acknowledge.json',
+    'zabbix-trigger.json',
+    'zabbix-resolve.json',
+  ]) {
     const res = await send(await fixture(file, pd.key));
     // Zabbix treats anything but 202 with status "success" as a failure.
     t.equal(res.statusCode, 202, file);
     t.equal(res.json().status, 'success', file);
     t.equal(res.json().dedup_key, '40213', file);
+    const last = await db
+      .selectFrom('deliveries')
+      .select('outcome')
+      .where('integration_id', '=', pd.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    outcomes.push((last.outcome as any).alerts[0].outcome);
+    if (outcomes.length === 2) t.equal((await incidents())[0]!.status, 'acknowledged', 'acknowledged through the lifecycle');
+    if (outcomes.length === 4) t.equal((await incidents())[0]!.status, 'acknowledged', 'a repeated trigger leaves it acknowledged');
   }
+  t.same(outcomes, ['created', 'acknowledged', 'duplicate', 'duplicate', 'resolved']);
+  const events = await db
+    .selectFrom('incident_events')
+    .selectAll()
+    .where('incident_id', '=', (await incidents())[0]!.id)
+    .orderBy('id')
+    .execute();
+  t.same(
+    events.map((e) => e.kind),
+    ['created', 'acknowledged', 'alert_resolved', 'resolved'],
+  );
+  t.match(events[1], { actor_type: 'integration', actor_id: pd.id, actor_name: 'zabbix' });
   const [incident] = await incidents();
   t.equal(incident!.status, 'resolved');
   const alert = await db.selectFrom('alerts').selectAll().where('integration_id', '=', pd.id).executeTakeFirstOrThrow();
@@ -148,15 +176,30 @@ t.test('Events API v1 (healthchecks.io, Alertmanager service_key): 200 with inci
   t.match(bad.json(), { status: 'invalid event', errors: [/description/] });
 });
 
-t.test('change events: 202, recorded with the integration service', async (t) => {
-  const { pd, send, db } = await setup('changes', { service: 'checkout' });
+t.test("change events: 202, a change of the integration's service", async (t) => {
+  const { app, admin, pd, send, db } = await setup('changes', { service: 'checkout' });
   const res = await send(await fixture('docs-change.json', pd.key), '/v2/change/enqueue');
   t.equal(res.statusCode, 202);
   t.same(res.json(), { status: 'success', message: 'Change event processed' });
-  const row = await db.selectFrom('change_events').selectAll().where('integration_id', '=', pd.id).executeTakeFirstOrThrow();
-  t.match(row, { service: 'checkout', summary: /^Build Success/, source: 'acme-build-pipeline-tool-default-i-9999' });
-  t.equal(row.happened_at.toISOString(), '2020-07-17T08:42:58.315Z');
-  t.same(row.custom_details, { build_state: 'passed', build_number: '2', run_time: '1236s' });
+  const listed = (await app.inject({ url: '/v1/changes?service=checkout', headers: admin })).json();
+  t.equal(listed.items.length, 1, 'listed with the changes triage reads');
+  t.match(listed.items[0], {
+    kind: 'deploy',
+    service: 'checkout',
+    summary: 'Build Success: Increase snapshot create timeout to 30 seconds',
+    author: 'acme-build-pipeline-tool-default-i-9999',
+    link: 'https://acme.pagerduty.dev/build/2',
+    at: '2020-07-17T08:42:58.315Z',
+    recordedBy: 'changes',
+  });
+  const noService = await setup('changes without service');
+  t.equal((await noService.send(await fixture('docs-change.json', noService.pd.key), '/v2/change/enqueue')).statusCode, 202);
+  t.equal(
+    (await db.selectFrom('changes').select('service').where('recorded_by', '=', 'changes without service').executeTakeFirstOrThrow())
+      .service,
+    'changes without service',
+    'no service: the integration name',
+  );
   const bad = await send(JSON.stringify({ routing_key: pd.key, payload: { summary: '' } }), '/v2/change/enqueue');
   t.equal(bad.statusCode, 400);
   t.match(bad.json(), { status: 'invalid event', errors: ['/payload/summary: is required'] });

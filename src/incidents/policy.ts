@@ -1,0 +1,46 @@
+/**
+ * The response policy an incident is measured against: acknowledgement targets per
+ * severity (the seeds: SEV1 5 min, SEV2 15 min, SEV3 1 h, SEV4 4 h), how long before
+ * an incident a deploy counts as a rollback candidate, and how far back triage looks
+ * for changes. Built once from the configuration; pure.
+ */
+import { SEVERITIES, type Severity } from '../vocabulary.js';
+
+export interface IncidentPolicy {
+  ackTargetSeconds: Record<Severity, number>;
+  deployHintMinutes: number;
+  changeLookbackHours: number;
+  /** How far back "earlier incidents like this one" look. */
+  similarDays: number;
+}
+
+export const DEFAULT_POLICY: IncidentPolicy = {
+  ackTargetSeconds: { SEV1: 5 * 60, SEV2: 15 * 60, SEV3: 60 * 60, SEV4: 4 * 60 * 60 },
+  deployHintMinutes: 30,
+  changeLookbackHours: 6,
+  similarDays: 30,
+};
+
+const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `SEV1=5m,SEV2=15m` → seconds per severity; severities left out keep the defaults. */
+export function parseAckTargets(spec: string, base = DEFAULT_POLICY.ackTargetSeconds): Record<Severity, number> {
+  const out = { ...base };
+  for (const part of spec.split(',')) {
+    const m = /^(SEV[1-4])=(\d+)([smh])$/.exec(part.trim());
+    if (m && (SEVERITIES as readonly string[]).includes(m[1]!)) out[m[1] as Severity] = Number(m[2]) * UNIT[m[3]!]!;
+  }
+  return out;
+}
+
+/** When the incident should have been acknowledged by. */
+export function ackDeadline(openedAt: Date, severity: Severity, policy: IncidentPolicy): Date {
+  return new Date(openedAt.getTime() + policy.ackTargetSeconds[severity] * 1000);
+}
+
+/** Met, missed, or not yet known (unacknowledged and still inside the target). */
+export function ackMet(openedAt: Date, acknowledgedAt: Date | null, severity: Severity, policy: IncidentPolicy, now: Date): boolean | null {
+  const deadline = ackDeadline(openedAt, severity, policy).getTime();
+  if (acknowledgedAt) return acknowledgedAt.getTime() <= deadline;
+  return now.getTime() > deadline ? false : null;
+}
