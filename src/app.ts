@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, type IncidentPolicy, parseAckTargets } from './incident
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import jsonBody from './plugins/json-body.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -15,9 +16,11 @@ import changeRoutes from './routes/changes/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
+import metricsRoutes from './routes/metrics/index.js';
 import opsgenieRoutes from './routes/opsgenie/index.js';
 import pagerDutyRoutes from './routes/pagerduty/index.js';
 import silenceRoutes from './routes/silences/index.js';
+import statsRoutes from './routes/stats/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
@@ -82,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jsonBody);
   await app.register(databasePlugin, { db: deps.db });
   await app.register(authPlugin);
+  await app.register(metricsPlugin);
   await app.register(openapiPlugin);
 
   await app.register(healthRoutes);
@@ -93,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentRoutes);
   await app.register(silenceRoutes);
   await app.register(changeRoutes);
+  await app.register(statsRoutes);
+  await app.register(metricsRoutes);
   return app;
 }
 

@@ -113,7 +113,10 @@ export interface TestApp {
   logged(): string;
 }
 
-export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number; captureLog?: boolean } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  t: Teardown,
+  opts: { bodyLimit?: number; captureLog?: boolean; config?: Partial<ReturnType<typeof loadConfig>> } = {},
+): Promise<TestApp> {
   const handle = await openTestDatabase(t);
   let logged = '';
   const sink = new Writable({
@@ -128,7 +131,8 @@ export async function buildTestApp(t: Teardown, opts: { bodyLimit?: number; capt
     : process.env.TEST_LOG_LEVEL
       ? createLogger(process.env.TEST_LOG_LEVEL)
       : undefined;
-  const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: opts.bodyLimit ?? 1024 * 1024 }, db: handle.db, log });
+  const config = { ...loadConfig({}), KLAXON_BODY_LIMIT: opts.bodyLimit ?? 1024 * 1024, ...opts.config };
+  const app = await buildApp({ config, db: handle.db, log });
   t.teardown(() => app.close());
   return {
     app,

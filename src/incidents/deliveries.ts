@@ -5,6 +5,7 @@ import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
 import type { VerifiedSignature } from '../ingest/signature.js';
 import { type AdapterResult, PayloadError } from '../ingest/types.js';
+import { alertsIngested } from '../metrics.js';
 import { applyAlertActions } from './alert-actions.js';
 import { type AlertSummary, applyAlerts, type IngestIntegration } from './engine.js';
 import type { Trx } from './incident-store.js';
@@ -64,7 +65,10 @@ export async function ingestWith(db: Db, input: DeliveryInput, decoder: () => Ad
 
 /** Applies already-normalized alerts (heartbeats come here without a body to decode). */
 export async function applyDecoded(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
-  return retryOnConflict(() => applyOnce(db, input, result));
+  const applied = await retryOnConflict(() => applyOnce(db, input, result));
+  // Counted once committed: a transaction retried after a deadlock counts once.
+  for (const alert of applied.alerts) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
+  return applied;
 }
 
 /** PostgreSQL's "try again" answers: the whole transaction rolled back, so rerunning it is safe. */

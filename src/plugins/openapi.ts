@@ -25,6 +25,28 @@ export const sharedSchemas = [
   ChecklistItemSchema,
 ];
 
+type OpenApiDoc = {
+  paths?: Record<string, Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonObject }> } }>>;
+};
+type JsonObject = { type?: string; required?: string[]; minProperties?: number };
+
+/**
+ * @fastify/swagger marks every request body required, but the validator reads an absent
+ * body as `{}` (schemas/validator.ts): a body whose schema accepts `{}` is optional, and a
+ * generated client must be able to leave it out.
+ */
+function optionalBodies(doc: OpenApiDoc): OpenApiDoc {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      const body = op?.requestBody;
+      const schemas = Object.values(body?.content ?? {}).map((m) => m.schema);
+      const acceptsEmpty = schemas.length > 0 && schemas.every((s) => s?.type === 'object' && !s.required?.length && !s.minProperties);
+      if (body && acceptsEmpty) body.required = false;
+    }
+  }
+  return doc;
+}
+
 export default fp(
   async (app) => {
     for (const schema of sharedSchemas) app.addSchema(schema);
@@ -71,6 +93,7 @@ export default fp(
           },
         },
       },
+      transformObject: (documentObject) => optionalBodies((documentObject as { openapiObject: OpenApiDoc }).openapiObject),
       refResolver: {
         // Components keep the $id they were registered with (Problem, ApiKey, …).
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -86,7 +86,8 @@ export const TimelineEventSchema = Type.Union(
       { title: `TimelineEvent_${kind}` },
     ),
   ),
-  { $id: 'TimelineEvent', title: 'TimelineEvent', discriminator: { propertyName: 'kind' } },
+  // Told apart by `kind` (a const in each branch); no OpenAPI discriminator, which needs $refs, not inline branches.
+  { $id: 'TimelineEvent', title: 'TimelineEvent' },
 );
 
 /** A timeline event on the wire (the union, spelled out: Static of a large union is slow to check). */
