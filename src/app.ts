@@ -19,6 +19,7 @@ import integrationRoutes from './routes/integrations/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import statsRoutes from './routes/stats/index.js';
+import statusRoutes from './routes/status/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
@@ -26,7 +27,12 @@ export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY
   Partial<
     Pick<
       Config,
-      'KLAXON_PUBLIC_URL' | 'KLAXON_ACK_TARGETS' | 'KLAXON_DEPLOY_HINT_MINUTES' | 'KLAXON_CHANGE_LOOKBACK_HOURS' | 'KLAXON_METRICS_PUBLIC'
+      | 'KLAXON_PUBLIC_URL'
+      | 'KLAXON_ACK_TARGETS'
+      | 'KLAXON_UPDATE_CADENCE'
+      | 'KLAXON_DEPLOY_HINT_MINUTES'
+      | 'KLAXON_CHANGE_LOOKBACK_HOURS'
+      | 'KLAXON_METRICS_PUBLIC'
     >
   >;
 
@@ -95,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(changeRoutes);
   await app.register(statsRoutes);
   await app.register(metricsRoutes);
+  await app.register(statusRoutes);
   return app;
 }
 
@@ -104,6 +111,7 @@ function incidentPolicyFrom(config: AppConfig): IncidentPolicy {
     ackTargetSeconds: parseAckTargets(config.KLAXON_ACK_TARGETS ?? ''),
     deployHintMinutes: config.KLAXON_DEPLOY_HINT_MINUTES ?? DEFAULT_POLICY.deployHintMinutes,
     changeLookbackHours: config.KLAXON_CHANGE_LOOKBACK_HOURS ?? DEFAULT_POLICY.changeLookbackHours,
+    updateCadenceSeconds: parseAckTargets(config.KLAXON_UPDATE_CADENCE ?? '', DEFAULT_POLICY.updateCadenceSeconds),
   };
 }
 

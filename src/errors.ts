@@ -48,6 +48,7 @@ export const Errors = {
   silenceNotFound: define('KLX_SILENCE_NOT_FOUND', 404, 'Silence not found'),
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
+  notAcceptable: define('KLX_NOT_ACCEPTABLE', 406, 'None of the accepted media types can be produced'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),
   invalidTransition: define('KLX_INVALID_TRANSITION', 409, 'The incident cannot make this transition'),
   preconditionFailed: define('KLX_PRECONDITION_FAILED', 412, 'The incident changed since you read it'),

@@ -41,6 +41,7 @@ export const EVENT_KINDS = [
   'role_assigned',
   'incident_updated',
   'note',
+  'status_update',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -22,6 +22,7 @@ export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
   incident_events: IncidentEventsTable;
+  public_updates: PublicUpdatesTable;
   silences: SilencesTable;
   deliveries: DeliveriesTable;
   webhook_signatures: WebhookSignaturesTable;
@@ -112,6 +113,14 @@ export interface IncidentsTable {
   checklist: ColumnType<ChecklistTicks, string | undefined, string>;
   /** Bumped by a trigger on every update: the incident's ETag. */
   version: ColumnType<number, never, never>;
+  /** The last status update posted (docs/communications.md). */
+  last_update_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The first public update: the status page shows it. */
+  public_update_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** An update said "resolved": the all-clear was communicated. */
+  all_clear_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The title the public sees, when a responder gave one. */
+  public_title: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type IncidentRow = Selectable<IncidentsTable>;
 
@@ -154,6 +163,16 @@ export interface IncidentEventsTable {
   actor_name: string | null;
 }
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
+
+/** What the public status page shows of an incident: only what responders published. */
+export interface PublicUpdatesTable {
+  id: ColumnType<number, never, never>;
+  incident_id: string;
+  status: IncidentStatus;
+  message: string;
+  posted_at: Date;
+}
+export type PublicUpdateRow = Selectable<PublicUpdatesTable>;
 
 export interface SilencesTable {
   id: Generated<string>;

@@ -20,6 +20,8 @@ type Row = Pick<
   | 'impact'
   | 'roles'
   | 'checklist'
+  | 'public_update_at'
+  | 'all_clear_at'
 >;
 
 interface Observation {
@@ -63,7 +65,13 @@ export const CHECKLIST: readonly ItemDef[] = [
   },
   { id: 'channels-created', phase: 'during', label: 'Communication channels created' },
   { id: 'responders-paged', phase: 'during', label: 'On-call engineers paged' },
-  { id: 'status-page-updated', phase: 'during', label: 'Status page updated' },
+  {
+    id: 'status-page-updated',
+    phase: 'during',
+    label: 'Status page updated',
+    // A responder posted a public update (POST …/updates with a publicMessage).
+    observe: (r) => seen(r.public_update_at !== null, r.public_update_at),
+  },
   { id: 'stakeholders-notified', phase: 'during', label: 'Stakeholders notified' },
   { id: 'mitigation-documented', phase: 'during', label: 'Mitigation actions documented' },
   { id: 'impact-assessed', phase: 'during', label: 'Customer impact assessed', observe: (r) => seen(!!r.impact) },
@@ -74,7 +82,13 @@ export const CHECKLIST: readonly ItemDef[] = [
     // Resolved, and the monitoring agrees: no alert of it still fires.
     observe: (r, { firingAlerts }) => seen(r.status === 'resolved' && firingAlerts === 0, r.resolved_at),
   },
-  { id: 'all-clear-communicated', phase: 'during', label: 'All-clear communicated' },
+  {
+    id: 'all-clear-communicated',
+    phase: 'during',
+    label: 'All-clear communicated',
+    // A status update said "resolved".
+    observe: (r) => seen(r.all_clear_at !== null, r.all_clear_at),
+  },
   { id: 'postmortem-scheduled', phase: 'after', label: 'Post-mortem scheduled' },
   { id: 'action-items-created', phase: 'after', label: 'Action items created and assigned' },
   { id: 'runbooks-updated', phase: 'after', label: 'Runbooks updated' },

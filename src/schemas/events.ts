@@ -59,6 +59,14 @@ export const EVENT_DATA = {
     }),
   }),
   note: Type.Object({ text: Str() }),
+  status_update: Type.Object({
+    status: Status,
+    findings: Str('Current findings'),
+    actions: Str('Actions in progress'),
+    publicMessage: Nullable(Str('What the public status page says; null: an internal update only')),
+    publicTitle: Nullable(Str('The title the status page shows, when this update set it')),
+    nextUpdateDueAt: Nullable(Type.String({ format: 'date-time', description: "The next update due by the severity's cadence" })),
+  }),
 } satisfies Record<EventKind, TObject>;
 
 export type EventData<K extends EventKind> = Static<(typeof EVENT_DATA)[K]>;

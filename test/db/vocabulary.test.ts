@@ -28,6 +28,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'api_keys.role': ROLES,
   'incident_events.actor_type': ACTOR_TYPES,
   'changes.kind': CHANGE_KINDS,
+  'public_updates.status': INCIDENT_STATUSES,
 };
 
 t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {
