@@ -130,7 +130,7 @@ const MISSING = {
 
 /** Escapes what Markdown would read as markup in a value a person typed. */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>~]/g, '\\$&').replace(/^(\s*)([-=])/gm, '$1\\$2');
+  return s.replace(/[\\`*_{}[\]#+!|<>~]/g, '\\$&').replace(/^(\s*)([-=])/gm, '$1\\$2');
 }
 
 /** A value a person typed, on one line (messages are line-oriented). */

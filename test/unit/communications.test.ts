@@ -161,7 +161,7 @@ t.test("each message renders the seeds' template from a known incident", async (
 t.test('Markdown: the same fields, with what a person typed escaped', async (t) => {
   const md = renderMessage('declared', { ...known, impact: '*all* users [see](http://x) <b>' }, 'markdown');
   t.match(md, /^\*\*INCIDENT DECLARED\*\*\n\n- \*\*Severity\*\*: SEV-2\n/);
-  t.match(md, /- \*\*Impact\*\*: \\\*all\\\* users \\\[see\\\]\\\(http:\/\/x\\\) \\<b\\>\n/);
+  t.match(md, /- \*\*Impact\*\*: \\\*all\\\* users \\\[see\\\]\(http:\/\/x\) \\<b\\>\n/);
   t.match(renderMessage('status-resolved', known, 'markdown'), /Status: <https:\/\/status\.example\.com>\n$/);
 });
 
