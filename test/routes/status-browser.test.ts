@@ -19,12 +19,15 @@ import { buildTestApp } from '../helper.js';
 const run = promisify(execFile);
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
-if (!CHROMIUM) {
-  t.skip(
-    'no Chromium at /usr/bin/chromium: install it with `apt-get install -y chromium` (.ci/run does) to render /status in a real browser',
-  );
-} else {
-  t.test('a visitor sees the status page as Klaxon rendered it', async (t) => {
+t.test(
+  'a visitor sees the status page as Klaxon rendered it',
+  {
+    skip: CHROMIUM
+      ? false
+      : 'no Chromium at /usr/bin/chromium: install it with `apt-get install -y chromium` (.ci/run does) to render /status in a real browser',
+  },
+  async (t) => {
+    if (!CHROMIUM) return;
     const { app, handle } = await buildTestApp(t);
     const key = await createApiKey(handle.db, { name: 'alice', role: 'responder' });
     const headers = { authorization: `Bearer ${key.key}` };
@@ -73,5 +76,5 @@ if (!CHROMIUM) {
     const png = readFileSync(shot);
     t.same([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG screenshot');
     t.equal(png.readUInt32BE(16), 390, 'phone width');
-  });
-}
+  },
+);

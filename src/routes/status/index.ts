@@ -24,7 +24,7 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [],
         response: {
           200: { description: 'The page', content: { 'text/html': { schema: Type.String() } } },
-          ...problemResponses(503),
+          ...problemResponses(400, 503),
         },
       },
     },
@@ -47,7 +47,7 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The public status page (JSON)',
         description: 'The same content as /status, for other pages and tools. No authentication.',
         security: [],
-        response: { 200: StatusPageSchema, ...problemResponses(503) },
+        response: { 200: StatusPageSchema, ...problemResponses(400, 503) },
       },
     },
     async (_request, reply) => {
