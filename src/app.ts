@@ -17,6 +17,7 @@ import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
 import metricsRoutes from './routes/metrics/index.js';
+import postmortemRoutes from './routes/postmortems/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import statsRoutes from './routes/stats/index.js';
 import statusRoutes from './routes/status/index.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes);
   await app.register(metricsRoutes);
   await app.register(statusRoutes);
+  await app.register(postmortemRoutes);
   return app;
 }
 

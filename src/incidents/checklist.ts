@@ -22,6 +22,8 @@ type Row = Pick<
   | 'checklist'
   | 'public_update_at'
   | 'all_clear_at'
+  | 'postmortem_at'
+  | 'action_items_at'
 >;
 
 interface Observation {
@@ -89,8 +91,20 @@ export const CHECKLIST: readonly ItemDef[] = [
     // A status update said "resolved".
     observe: (r) => seen(r.all_clear_at !== null, r.all_clear_at),
   },
-  { id: 'postmortem-scheduled', phase: 'after', label: 'Post-mortem scheduled' },
-  { id: 'action-items-created', phase: 'after', label: 'Action items created and assigned' },
+  {
+    id: 'postmortem-scheduled',
+    phase: 'after',
+    label: 'Post-mortem scheduled',
+    // A post-mortem draft exists (POST …/postmortem).
+    observe: (r) => seen(r.postmortem_at !== null, r.postmortem_at),
+  },
+  {
+    id: 'action-items-created',
+    phase: 'after',
+    label: 'Action items created and assigned',
+    // An action item exists (each has an owner and a due date).
+    observe: (r) => seen(r.action_items_at !== null, r.action_items_at),
+  },
   { id: 'runbooks-updated', phase: 'after', label: 'Runbooks updated' },
   { id: 'monitoring-gaps-addressed', phase: 'after', label: 'Monitoring gaps addressed' },
   { id: 'stakeholder-debrief', phase: 'after', label: 'Stakeholder debrief completed' },

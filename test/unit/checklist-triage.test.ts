@@ -19,6 +19,8 @@ const base = {
   checklist: {},
   public_update_at: null as Date | null,
   all_clear_at: null as Date | null,
+  postmortem_at: null as Date | null,
+  action_items_at: null as Date | null,
 };
 const done = (items: ReturnType<typeof computeChecklist>) => items.filter((i) => i.done).map((i) => `${i.id}:${i.source}`);
 
