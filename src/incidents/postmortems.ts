@@ -321,3 +321,68 @@ export async function setActionItemStatus(db: Db, id: string, status: ActionItem
 export function actionItemOverdue(item: Pick<ActionItemRow, 'status' | 'due_date'>, now: Date): boolean {
   return item.status !== 'done' && item.due_date < now.toISOString().slice(0, 10);
 }
+
+export interface IncidentReport {
+  title: string;
+  severity: Severity;
+  status: string;
+  start: string;
+  end: string | null;
+  durationSeconds: number;
+  duration: string;
+  summary: string;
+  rootCause: string;
+  timeline: { at: string; event: string }[];
+}
+
+/** The structured incident report (the seeds' script: title, severity, start, end, duration, summary, timeline, root cause). */
+export function buildReport(
+  incident: Pick<IncidentRow, 'title' | 'severity' | 'status' | 'summary' | 'opened_at' | 'resolved_at'>,
+  events: Pick<IncidentEventRow, 'at' | 'message'>[],
+  rootCause: string | null,
+  now: Date,
+): IncidentReport {
+  const ms = (incident.resolved_at ?? now).getTime() - incident.opened_at.getTime();
+  return {
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    start: incident.opened_at.toISOString(),
+    end: incident.resolved_at?.toISOString() ?? null,
+    durationSeconds: Math.max(0, Math.floor(ms / 1000)),
+    duration: `${formatDuration(ms)}${incident.resolved_at ? '' : ' (ongoing)'}`,
+    summary: incident.summary?.trim() || incident.title,
+    rootCause: rootCause?.trim() || 'Not determined yet',
+    timeline: events.map((e) => ({ at: e.at.toISOString(), event: e.message })),
+  };
+}
+
+export function renderReportMarkdown(r: IncidentReport, items: Pick<ActionItemRow, 'title' | 'owner' | 'due_date' | 'status'>[]): string {
+  return [
+    `# Incident Report: ${md(r.title)}`,
+    '',
+    `- **Severity**: ${r.severity.replace('SEV', 'SEV-')}`,
+    `- **Start**: ${formatUtc(new Date(r.start))}`,
+    `- **End**: ${r.end ? formatUtc(new Date(r.end)) : 'not resolved yet'}`,
+    `- **Duration**: ${r.duration}`,
+    '',
+    '## Summary',
+    '',
+    md(r.summary),
+    '',
+    '## Timeline',
+    '',
+    r.timeline.length ? r.timeline.map((e) => `**${formatUtc(new Date(e.at)).slice(11)}** - ${md(e.event)}`).join('\n') : '_No events._',
+    '',
+    '## Root Cause',
+    '',
+    md(r.rootCause),
+    '',
+    '## Action Items',
+    '',
+    items.length
+      ? items.map((a) => `- [${a.status === 'done' ? 'x' : ' '}] ${md(a.title)} (@${md(a.owner)}, due ${a.due_date})`).join('\n')
+      : '_None yet._',
+    '',
+  ].join('\n');
+}

@@ -122,3 +122,20 @@ export const PostmortemDueSchema = Type.Object(
   },
   { title: 'PostmortemDueList' },
 );
+
+export const IncidentReportSchema = Type.Object(
+  {
+    title: Type.String(),
+    severity: Type.Enum([...SEVERITIES], { type: 'string' }),
+    status: Type.String(),
+    start: DateTime(),
+    end: Nullable(DateTime()),
+    durationSeconds: Type.Integer({ minimum: 0 }),
+    duration: Type.String({ description: 'e.g. 1h 22m' }),
+    summary: Type.String(),
+    rootCause: Type.String({ description: "The post-mortem's root cause, else the latest status update's findings, else says none" }),
+    timeline: Type.Array(Type.Object({ at: DateTime(), event: Type.String() })),
+    actionItems: Type.Array(ActionItemSchema),
+  },
+  { title: 'IncidentReport' },
+);

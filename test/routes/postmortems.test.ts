@@ -160,3 +160,31 @@ t.test('the due list at the 48-hour boundary', async (t) => {
     'published: off the list',
   );
 });
+
+t.test('the incident report, as JSON and Markdown', async (t) => {
+  const { call, resolvedIncident, app, viewer } = await shared;
+  const inc = await resolvedIncident({ title: 'Checkout down', summary: 'Checkout returned 500s' });
+  await call('POST', `/v1/incidents/${inc.id}/action-items`, { title: 'Alert on pool usage', owner: 'bob', dueDate: '2999-01-01' });
+  const json = await app.inject({ url: `/v1/incidents/${inc.id}/report`, headers: viewer });
+  t.equal(json.statusCode, 200, json.body);
+  const r = json.json();
+  t.match(r, {
+    title: 'Checkout down',
+    severity: 'SEV2',
+    status: 'resolved',
+    summary: 'Checkout returned 500s',
+    rootCause: 'Not determined yet',
+  });
+  t.ok(r.end);
+  t.equal(r.durationSeconds, Math.floor((Date.parse(r.end) - Date.parse(r.start)) / 1000));
+  t.ok(r.timeline.length >= 2);
+  t.match(r.actionItems, [{ title: 'Alert on pool usage', owner: 'bob' }]);
+  await call('POST', `/v1/incidents/${inc.id}/postmortem`);
+  await call('PUT', `/v1/incidents/${inc.id}/postmortem`, { rootCause: 'Pool exhaustion' });
+  const text = await app.inject({ url: `/v1/incidents/${inc.id}/report`, headers: { ...viewer, accept: 'text/markdown' } });
+  t.equal(text.headers['content-type'], 'text/markdown; charset=utf-8');
+  t.match(text.body, /^# Incident Report: Checkout down\n/);
+  t.match(text.body, '## Root Cause\n\nPool exhaustion');
+  t.match(text.body, '- [ ] Alert on pool usage (@bob, due 2999-01-01)');
+  t.notMatch(text.body, /undefined|null/);
+});

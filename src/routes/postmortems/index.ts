@@ -8,22 +8,26 @@ import {
   ACTION_ITEM_COLUMNS,
   actionItemOverdue,
   addActionItem,
+  buildReport,
   createPostmortem,
   dueState,
   findPostmortem,
   postmortemDueAt,
   publishPostmortem,
   renderPostmortemMarkdown,
+  renderReportMarkdown,
   setActionItemStatus,
   updatePostmortem,
 } from '../../incidents/postmortems.js';
 import { findIncident } from '../../incidents/queries.js';
+import { latestUpdate } from '../../incidents/updates.js';
 import { IncidentRefParamsSchema } from '../../schemas/incidents.js';
 import {
   type ActionItem,
   ActionItemPatchSchema,
   ActionItemSchema,
   ActionItemsQuerySchema,
+  IncidentReportSchema,
   NewActionItemSchema,
   PostmortemDueSchema,
   PostmortemEditSchema,
@@ -304,6 +308,56 @@ const postmortemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         q = q.where('status', '<>', 'done').where(sql<boolean>`due_date < (${now.toISOString()}::timestamptz at time zone 'UTC')::date`);
       const rows = await q.execute();
       return { items: rows.map((r) => toActionItem(r, now)) };
+    },
+  );
+
+  app.get(
+    '/v1/incidents/:id/report',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        operationId: 'getIncidentReport',
+        tags,
+        summary: 'The structured incident report',
+        description:
+          'Title, severity, start, end, duration, summary, timeline, root cause and action items, as JSON or (with ' +
+          "`Accept: text/markdown`) Markdown. The root cause is the post-mortem's, else the latest status update's findings.",
+        params: IncidentRefParamsSchema,
+        headers: Type.Object({ accept: Type.Optional(Type.String({ maxLength: 1024 })) }),
+        response: {
+          200: {
+            description: 'The report',
+            content: { 'application/json': { schema: IncidentReportSchema }, 'text/markdown': { schema: Type.String() } },
+          },
+          ...problemResponses(400, 401, 403, 404, 406),
+        },
+      },
+    },
+    async (request, reply) => {
+      const markdown = wantsMarkdown(request);
+      const incident = await findIncident(app.db, request.params.id);
+      const now = new Date();
+      const [events, pm, latest, rows] = await Promise.all([
+        app.db
+          .selectFrom('incident_events')
+          .select(['at', 'message'])
+          .where('incident_id', '=', incident.id)
+          .orderBy('id')
+          .limit(500)
+          .execute(),
+        app.db.selectFrom('postmortems').select('content').where('incident_id', '=', incident.id).executeTakeFirst(),
+        latestUpdate(app.db, incident.id),
+        app.db
+          .selectFrom('action_items')
+          .select(ACTION_ITEM_COLUMNS)
+          .where('incident_id', '=', incident.id)
+          .orderBy('created_at')
+          .execute(),
+      ]);
+      const report = buildReport(incident, events, pm?.content.rootCause || latest.findings, now);
+      reply.header('vary', 'Accept');
+      if (markdown) return reply.header('content-type', 'text/markdown; charset=utf-8').send(renderReportMarkdown(report, rows));
+      return reply.send({ ...report, actionItems: rows.map((r) => toActionItem(r, now)) });
     },
   );
 
