@@ -19,8 +19,10 @@ import integrationRoutes from './routes/integrations/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import opsgenieRoutes from './routes/opsgenie/index.js';
 import pagerDutyRoutes from './routes/pagerduty/index.js';
+import postmortemRoutes from './routes/postmortems/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import statsRoutes from './routes/stats/index.js';
+import statusRoutes from './routes/status/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
@@ -28,7 +30,12 @@ export type AppConfig = Pick<Config, 'KLAXON_BODY_LIMIT' | 'KLAXON_DELIVERY_BODY
   Partial<
     Pick<
       Config,
-      'KLAXON_PUBLIC_URL' | 'KLAXON_ACK_TARGETS' | 'KLAXON_DEPLOY_HINT_MINUTES' | 'KLAXON_CHANGE_LOOKBACK_HOURS' | 'KLAXON_METRICS_PUBLIC'
+      | 'KLAXON_PUBLIC_URL'
+      | 'KLAXON_ACK_TARGETS'
+      | 'KLAXON_UPDATE_CADENCE'
+      | 'KLAXON_DEPLOY_HINT_MINUTES'
+      | 'KLAXON_CHANGE_LOOKBACK_HOURS'
+      | 'KLAXON_METRICS_PUBLIC'
     >
   >;
 
@@ -99,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(changeRoutes);
   await app.register(statsRoutes);
   await app.register(metricsRoutes);
+  await app.register(statusRoutes);
+  await app.register(postmortemRoutes);
   return app;
 }
 
@@ -108,6 +117,7 @@ function incidentPolicyFrom(config: AppConfig): IncidentPolicy {
     ackTargetSeconds: parseAckTargets(config.KLAXON_ACK_TARGETS ?? ''),
     deployHintMinutes: config.KLAXON_DEPLOY_HINT_MINUTES ?? DEFAULT_POLICY.deployHintMinutes,
     changeLookbackHours: config.KLAXON_CHANGE_LOOKBACK_HOURS ?? DEFAULT_POLICY.changeLookbackHours,
+    updateCadenceSeconds: parseAckTargets(config.KLAXON_UPDATE_CADENCE ?? '', DEFAULT_POLICY.updateCadenceSeconds),
   };
 }
 

@@ -54,6 +54,11 @@ export const ConfigSchema = Type.Object({
     default: 'SEV1=5m,SEV2=15m,SEV3=1h,SEV4=4h',
     description: 'Acknowledgement target per severity (the seeds); severities left out keep theirs',
   }),
+  KLAXON_UPDATE_CADENCE: Type.String({
+    pattern: '^SEV[1-4]=[0-9]{1,6}[smh](,SEV[1-4]=[0-9]{1,6}[smh])*$',
+    default: 'SEV1=15m,SEV2=30m,SEV3=2h,SEV4=24h',
+    description: 'How often a status update is due per severity (the seeds); severities left out keep theirs',
+  }),
   KLAXON_DEPLOY_HINT_MINUTES: Type.Integer({
     minimum: 0,
     maximum: 1440,

@@ -54,6 +54,10 @@ export const EVENT_KINDS = [
   'role_assigned',
   'incident_updated',
   'note',
+  'status_update',
+  'postmortem_created',
+  'postmortem_published',
+  'action_item_added',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -87,3 +91,13 @@ export type HealthFormat = (typeof HEALTH_FORMATS)[number];
 /** API key roles, each including the ones before it. */
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** A post-mortem is drafted, then published. */
+export const POSTMORTEM_STATUSES = ['draft', 'published'] as const;
+export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
+
+/** Action items of a post-mortem (the seeds: with owners and due dates). */
+export const ACTION_ITEM_PRIORITIES = ['high', 'medium', 'low'] as const;
+export type ActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
+export const ACTION_ITEM_STATUSES = ['open', 'in_progress', 'done'] as const;
+export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
+  ActionItemPriority,
+  ActionItemStatus,
   ActorType,
   AlertStatus,
   ChangeKind,
@@ -8,6 +10,7 @@ import type {
   IncidentRole,
   IncidentStatus,
   IntegrationKind,
+  PostmortemStatus,
   Role,
   Severity,
 } from '../vocabulary.js';
@@ -22,6 +25,9 @@ export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
   incident_events: IncidentEventsTable;
+  public_updates: PublicUpdatesTable;
+  postmortems: PostmortemsTable;
+  action_items: ActionItemsTable;
   silences: SilencesTable;
   deliveries: DeliveriesTable;
   webhook_signatures: WebhookSignaturesTable;
@@ -112,6 +118,18 @@ export interface IncidentsTable {
   checklist: ColumnType<ChecklistTicks, string | undefined, string>;
   /** Bumped by a trigger on every update: the incident's ETag. */
   version: ColumnType<number, never, never>;
+  /** The last status update posted (docs/communications.md). */
+  last_update_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The first public update: the status page shows it. */
+  public_update_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** An update said "resolved": the all-clear was communicated. */
+  all_clear_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The title the public sees, when a responder gave one. */
+  public_title: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A post-mortem was created (scheduled). */
+  postmortem_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The first action item was created. */
+  action_items_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type IncidentRow = Selectable<IncidentsTable>;
 
@@ -154,6 +172,56 @@ export interface IncidentEventsTable {
   actor_name: string | null;
 }
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
+
+/** What the public status page shows of an incident: only what responders published. */
+export interface PublicUpdatesTable {
+  id: ColumnType<number, never, never>;
+  incident_id: string;
+  status: IncidentStatus;
+  message: string;
+  posted_at: Date;
+}
+export type PublicUpdateRow = Selectable<PublicUpdatesTable>;
+
+export interface PostmortemsTable {
+  incident_id: string;
+  status: ColumnType<PostmortemStatus, PostmortemStatus | undefined, PostmortemStatus>;
+  content: ColumnType<PostmortemContent, string, string>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date | null;
+}
+export type PostmortemRow = Selectable<PostmortemsTable>;
+
+/** A post-mortem's sections (the seeds' template). */
+export interface PostmortemContent {
+  summary: string;
+  impact: string;
+  rootCause: string;
+  contributingFactors: string[];
+  wentWell: string[];
+  couldImprove: string[];
+  fiveWhys: { question: string; answer: string }[];
+  lessons: string[];
+  prevention: string[];
+  timeline: { at: string; event: string }[];
+}
+
+export interface ActionItemsTable {
+  id: Generated<string>;
+  incident_id: string;
+  title: string;
+  owner: string;
+  /** YYYY-MM-DD */
+  due_date: ColumnType<string, string, string>;
+  priority: ActionItemPriority;
+  status: ColumnType<ActionItemStatus, ActionItemStatus | undefined, ActionItemStatus>;
+  created_at: Date;
+  updated_at: Date;
+}
+export type ActionItemRow = Selectable<ActionItemsTable>;
 
 export interface SilencesTable {
   id: Generated<string>;

@@ -20,6 +20,10 @@ type Row = Pick<
   | 'impact'
   | 'roles'
   | 'checklist'
+  | 'public_update_at'
+  | 'all_clear_at'
+  | 'postmortem_at'
+  | 'action_items_at'
 >;
 
 interface Observation {
@@ -63,7 +67,13 @@ export const CHECKLIST: readonly ItemDef[] = [
   },
   { id: 'channels-created', phase: 'during', label: 'Communication channels created' },
   { id: 'responders-paged', phase: 'during', label: 'On-call engineers paged' },
-  { id: 'status-page-updated', phase: 'during', label: 'Status page updated' },
+  {
+    id: 'status-page-updated',
+    phase: 'during',
+    label: 'Status page updated',
+    // A responder posted a public update (POST …/updates with a publicMessage).
+    observe: (r) => seen(r.public_update_at !== null, r.public_update_at),
+  },
   { id: 'stakeholders-notified', phase: 'during', label: 'Stakeholders notified' },
   { id: 'mitigation-documented', phase: 'during', label: 'Mitigation actions documented' },
   { id: 'impact-assessed', phase: 'during', label: 'Customer impact assessed', observe: (r) => seen(!!r.impact) },
@@ -74,9 +84,27 @@ export const CHECKLIST: readonly ItemDef[] = [
     // Resolved, and the monitoring agrees: no alert of it still fires.
     observe: (r, { firingAlerts }) => seen(r.status === 'resolved' && firingAlerts === 0, r.resolved_at),
   },
-  { id: 'all-clear-communicated', phase: 'during', label: 'All-clear communicated' },
-  { id: 'postmortem-scheduled', phase: 'after', label: 'Post-mortem scheduled' },
-  { id: 'action-items-created', phase: 'after', label: 'Action items created and assigned' },
+  {
+    id: 'all-clear-communicated',
+    phase: 'during',
+    label: 'All-clear communicated',
+    // A status update said "resolved".
+    observe: (r) => seen(r.all_clear_at !== null, r.all_clear_at),
+  },
+  {
+    id: 'postmortem-scheduled',
+    phase: 'after',
+    label: 'Post-mortem scheduled',
+    // A post-mortem draft exists (POST …/postmortem).
+    observe: (r) => seen(r.postmortem_at !== null, r.postmortem_at),
+  },
+  {
+    id: 'action-items-created',
+    phase: 'after',
+    label: 'Action items created and assigned',
+    // An action item exists (each has an owner and a due date).
+    observe: (r) => seen(r.action_items_at !== null, r.action_items_at),
+  },
   { id: 'runbooks-updated', phase: 'after', label: 'Runbooks updated' },
   { id: 'monitoring-gaps-addressed', phase: 'after', label: 'Monitoring gaps addressed' },
   { id: 'stakeholder-debrief', phase: 'after', label: 'Stakeholder debrief completed' },

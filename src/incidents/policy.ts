@@ -12,6 +12,8 @@ export interface IncidentPolicy {
   changeLookbackHours: number;
   /** How far back "earlier incidents like this one" look. */
   similarDays: number;
+  /** How often a status update is due per severity (the seeds: 15 min, 30 min, 2 h, daily). */
+  updateCadenceSeconds: Record<Severity, number>;
 }
 
 export const DEFAULT_POLICY: IncidentPolicy = {
@@ -19,11 +21,12 @@ export const DEFAULT_POLICY: IncidentPolicy = {
   deployHintMinutes: 30,
   changeLookbackHours: 6,
   similarDays: 30,
+  updateCadenceSeconds: { SEV1: 15 * 60, SEV2: 30 * 60, SEV3: 2 * 60 * 60, SEV4: 24 * 60 * 60 },
 };
 
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
-/** `SEV1=5m,SEV2=15m` → seconds per severity; severities left out keep the defaults. */
+/** `SEV1=5m,SEV2=15m` → seconds per severity; severities left out keep `base` (acknowledgement targets, update cadence). */
 export function parseAckTargets(spec: string, base = DEFAULT_POLICY.ackTargetSeconds): Record<Severity, number> {
   const out = { ...base };
   for (const part of spec.split(',')) {

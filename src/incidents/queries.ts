@@ -20,6 +20,7 @@ import {
 } from '../schemas/incidents.js';
 import type { EventKind } from '../vocabulary.js';
 import { computeChecklist } from './checklist.js';
+import { chatChannelName, nextUpdateDue, updateOverdue } from './communications.js';
 import { CURSOR_TIME_SQL, decodeCursor, encodeCursor } from './cursor.js';
 import { rowToEvent } from './events.js';
 import type { Trx } from './incident-store.js';
@@ -29,6 +30,7 @@ import { triageFor } from './triage.js';
 export function rowToIncident(row: IncidentRow, policy: IncidentPolicy, now = new Date()): Incident {
   const self = `/v1/incidents/${row.id}`;
   const role = (r: 'commander' | 'scribe' | 'communications') => row.roles[r] ?? null;
+  const cadence = { severity: row.severity, status: row.status, openedAt: row.opened_at, lastUpdateAt: row.last_update_at };
   return {
     id: row.id,
     number: Number(row.number),
@@ -53,6 +55,10 @@ export function rowToIncident(row: IncidentRow, policy: IncidentPolicy, now = ne
     ackDeadline: ackDeadline(row.opened_at, row.severity, policy).toISOString(),
     ackMet: ackMet(row.opened_at, row.acknowledged_at, row.severity, policy, now),
     resolvedAt: row.resolved_at?.toISOString() ?? null,
+    lastUpdateAt: row.last_update_at?.toISOString() ?? null,
+    nextUpdateDueAt: nextUpdateDue(cadence, policy.updateCadenceSeconds)?.toISOString() ?? null,
+    updateOverdue: updateOverdue(cadence, policy.updateCadenceSeconds, now),
+    chatChannel: chatChannelName({ openedAt: row.opened_at, service: row.service, title: row.title }),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
     links: {
@@ -61,6 +67,8 @@ export function rowToIncident(row: IncidentRow, policy: IncidentPolicy, now = ne
       notes: `${self}/notes`,
       alerts: `${self}/alerts`,
       checklist: `${self}/checklist`,
+      updates: `${self}/updates`,
+      messages: `${self}/messages/`,
       changes: `/v1/changes?service=${encodeURIComponent(row.service ?? '')}&before=${encodeURIComponent(row.opened_at.toISOString())}`,
     },
   };

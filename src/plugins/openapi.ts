@@ -80,6 +80,8 @@ export default fp(
           { name: 'silences', description: 'Label matchers that suppress matching alerts for a time' },
           { name: 'changes', description: 'Deploys and other changes, for triage: what changed recently?' },
           { name: 'stats', description: 'Response metrics: time to acknowledge and resolve' },
+          { name: 'postmortems', description: 'Blameless post-mortems, their action items, and which are due' },
+          { name: 'status', description: 'The public status page: only what responders published (no authentication)' },
         ],
         components: {
           securitySchemes: {

@@ -59,6 +59,25 @@ export const EVENT_DATA = {
     }),
   }),
   note: Type.Object({ text: Str() }),
+  status_update: Type.Object({
+    status: Status,
+    findings: Str('Current findings'),
+    actions: Str('Actions in progress'),
+    publicMessage: Nullable(Str('What the public status page says; null: an internal update only')),
+    publicTitle: Nullable(Str('The title the status page shows, when this update set it')),
+    nextUpdateDueAt: Nullable(Type.String({ format: 'date-time', description: "The next update due by the severity's cadence" })),
+  }),
+  postmortem_created: Type.Object({
+    dueAt: Nullable(Type.String({ format: 'date-time', description: 'Due 48 h after resolution (SEV1/SEV2)' })),
+  }),
+  postmortem_published: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+  action_item_added: Type.Object({
+    actionItemId: Type.String({ format: 'uuid' }),
+    title: Str(),
+    owner: Str(),
+    dueDate: Type.String({ format: 'date' }),
+    priority: Type.Enum(['high', 'medium', 'low'], { type: 'string' }),
+  }),
 } satisfies Record<EventKind, TObject>;
 
 export type EventData<K extends EventKind> = Static<(typeof EVENT_DATA)[K]>;

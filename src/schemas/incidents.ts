@@ -51,6 +51,12 @@ export const IncidentSchema = Type.Object(
     ackDeadline: DateTime("When it should be acknowledged by: opened + the severity's acknowledgement target"),
     ackMet: Nullable(Type.Boolean({ description: 'Acknowledged by the deadline; null while unacknowledged and inside it' })),
     resolvedAt: Nullable(DateTime()),
+    lastUpdateAt: Nullable(DateTime('The last status update posted (POST …/updates)')),
+    nextUpdateDueAt: Nullable(
+      DateTime("The next status update is due by the severity's cadence after the last one (or the opening); null once resolved"),
+    ),
+    updateOverdue: Type.Boolean({ description: 'Open, and the next status update is past due' }),
+    chatChannel: Type.String({ description: "A chat channel name in the seeds' convention, #incident-YYYY-MM-DD-<slug>" }),
     updatedAt: DateTime(),
     version: Type.Integer({ minimum: 1, description: 'Bumped by every change; the ETag is this number in quotes, for If-Match' }),
     links: Type.Object(
@@ -60,6 +66,8 @@ export const IncidentSchema = Type.Object(
         notes: Type.String(),
         alerts: Type.String(),
         checklist: Type.String(),
+        updates: Type.String({ description: 'Post a status update here' }),
+        messages: Type.String({ description: "The seeds' message templates, filled from the incident: append a kind" }),
         changes: Type.String({ description: 'Changes to its service before it opened' }),
       },
       { description: 'Relative URLs of its sub-resources' },

@@ -32,6 +32,7 @@ const descriptions: Record<number, string> = {
   401: 'Missing, unknown or revoked key',
   403: 'The key lacks the required role',
   404: 'Not found',
+  406: 'None of the media types in Accept can be produced',
   409: 'Conflict with the current state',
   412: 'If-Match names a version that is no longer current: read the resource again',
   413: 'Request body too large',

@@ -7,12 +7,15 @@
 import { sql } from 'kysely';
 import t from 'tap';
 import {
+  ACTION_ITEM_PRIORITIES,
+  ACTION_ITEM_STATUSES,
   ACTOR_TYPES,
   ALERT_STATUSES,
   CHANGE_KINDS,
   HEALTH_FORMATS,
   INCIDENT_STATUSES,
   INTEGRATION_KINDS,
+  POSTMORTEM_STATUSES,
   ROLES,
   SEVERITIES,
 } from '../../src/vocabulary.js';
@@ -28,6 +31,10 @@ const EXPECTED: Record<string, readonly string[]> = {
   'api_keys.role': ROLES,
   'incident_events.actor_type': ACTOR_TYPES,
   'changes.kind': CHANGE_KINDS,
+  'public_updates.status': INCIDENT_STATUSES,
+  'postmortems.status': POSTMORTEM_STATUSES,
+  'action_items.priority': ACTION_ITEM_PRIORITIES,
+  'action_items.status': ACTION_ITEM_STATUSES,
 };
 
 t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {

@@ -115,6 +115,10 @@ t.test('the list is newest first, ties broken by id, in the wire shape', async (
     ackDeadline: '2026-01-03T04:00:00.500Z', // SEV4: 4 hours
     ackMet: false, // never acknowledged, long past the deadline
     resolvedAt: '2026-02-01T00:00:00.000Z',
+    lastUpdateAt: null,
+    nextUpdateDueAt: null, // resolved: nothing more is due
+    updateOverdue: false,
+    chatChannel: '#incident-2026-01-03-api',
     updatedAt: res.json().items[2].updatedAt,
     version: 1,
     links: {
@@ -123,6 +127,8 @@ t.test('the list is newest first, ties broken by id, in the wire shape', async (
       notes: `/v1/incidents/${uuid(5)}/notes`,
       alerts: `/v1/incidents/${uuid(5)}/alerts`,
       checklist: `/v1/incidents/${uuid(5)}/checklist`,
+      updates: `/v1/incidents/${uuid(5)}/updates`,
+      messages: `/v1/incidents/${uuid(5)}/messages/`,
       changes: '/v1/changes?service=api&before=2026-01-03T00%3A00%3A00.500Z',
     },
   });

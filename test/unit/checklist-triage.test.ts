@@ -17,6 +17,10 @@ const base = {
   impact: null as string | null,
   roles: {},
   checklist: {},
+  public_update_at: null as Date | null,
+  all_clear_at: null as Date | null,
+  postmortem_at: null as Date | null,
+  action_items_at: null as Date | null,
 };
 const done = (items: ReturnType<typeof computeChecklist>) => items.filter((i) => i.done).map((i) => `${i.id}:${i.source}`);
 
@@ -38,6 +42,26 @@ t.test('observable items tick themselves', async (t) => {
     'impact-assessed:observed',
     'resolution-verified:observed',
   ]);
+  t.same(
+    done(
+      computeChecklist({
+        incident: { ...worked, public_update_at: min(20), all_clear_at: min(55) },
+        firingAlerts: 0,
+        policy,
+        now: min(60),
+      }),
+    ),
+    [
+      'severity-assessed:observed',
+      'acknowledged-within-target:observed',
+      'commander-assigned:observed',
+      'status-page-updated:observed',
+      'impact-assessed:observed',
+      'resolution-verified:observed',
+      'all-clear-communicated:observed',
+    ],
+    'a public update ticks "status page updated"; an update saying resolved ticks "all-clear communicated"',
+  );
   const late = { ...worked, acknowledged_at: min(16) };
   t.notOk(
     computeChecklist({ incident: late, firingAlerts: 0, policy, now: min(60) }).find((i) => i.id === 'acknowledged-within-target')?.done,

@@ -12,6 +12,7 @@ import {
 } from '../../schemas/incidents.js';
 import { problemResponses } from '../../schemas/problem.js';
 import incidentActionRoutes from './actions.js';
+import communicationRoutes from './communications.js';
 
 const tags = ['incidents'];
 const withEtag = (schema: unknown) => ({
@@ -131,6 +132,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(incidentActionRoutes);
+  await app.register(communicationRoutes);
 };
 
 export default incidentRoutes;
