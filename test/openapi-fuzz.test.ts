@@ -16,9 +16,9 @@ import { describeErrors, documentValidators, loadOpenApi, type Operation, operat
 import { contextFor, invalidValue, mutated, nastyString, validValue } from './support/openapi-arbitraries.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 /** The whole file stays under a minute on two shared cores; operations left when this runs out are skipped, with a comment. */
-const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 60_000);
 
 /**
  * Statuses any operation may answer without listing them: they concern the request's
@@ -393,7 +393,6 @@ t.test('the API answers every generated request within its documented contract',
       return;
     }
     let json: any;
-    if (mediaType === 'text/plain' && documented?.content?.['text/plain']) return; // /metrics: Prometheus text
     try {
       json = res.body === '' ? undefined : JSON.parse(res.body);
     } catch {
