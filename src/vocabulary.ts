@@ -32,10 +32,15 @@ export const EVENT_KINDS = [
   'reopened',
   'severity_changed',
   'resolve_deferred',
+  // Notifications (see notify/events.ts for each kind's data).
+  'notification_sent',
+  'notification_failed',
+  'notification_throttled',
+  'pager_callback',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat'] as const;
+export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat', 'pagerduty', 'opsgenie', 'grafana', 'pager'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
 /** The body format a health integration reads; `auto` recognises it by shape. */
@@ -45,3 +50,15 @@ export type HealthFormat = (typeof HEALTH_FORMATS)[number];
 /** API key roles, each including the ones before it. */
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Where a notification goes. */
+export const NOTIFICATION_CHANNELS = ['email', 'chat', 'pager', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/** Why it is sent; `digest` folds a person's throttled notifications into one. */
+export const NOTIFICATION_PURPOSES = ['page', 'notify', 'reminder', 'ticket', 'digest'] as const;
+export type NotificationPurpose = (typeof NOTIFICATION_PURPOSES)[number];
+
+/** pending → sending → sent | failed; or throttled (into a digest) or cancelled (the incident moved on). */
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'throttled', 'cancelled'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

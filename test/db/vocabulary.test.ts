@@ -6,7 +6,17 @@
 
 import { sql } from 'kysely';
 import t from 'tap';
-import { ALERT_STATUSES, HEALTH_FORMATS, INCIDENT_STATUSES, INTEGRATION_KINDS, ROLES, SEVERITIES } from '../../src/vocabulary.js';
+import {
+  ALERT_STATUSES,
+  HEALTH_FORMATS,
+  INCIDENT_STATUSES,
+  INTEGRATION_KINDS,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_PURPOSES,
+  NOTIFICATION_STATUSES,
+  ROLES,
+  SEVERITIES,
+} from '../../src/vocabulary.js';
 import { openTestDatabase } from '../helper.js';
 
 const EXPECTED: Record<string, readonly string[]> = {
@@ -17,6 +27,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   'integrations.kind': INTEGRATION_KINDS,
   'integrations.format': HEALTH_FORMATS,
   'api_keys.role': ROLES,
+  'notifications.channel': NOTIFICATION_CHANNELS,
+  'notifications.purpose': NOTIFICATION_PURPOSES,
+  'notifications.status': NOTIFICATION_STATUSES,
 };
 
 t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {
