@@ -59,12 +59,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Where each incident's escalation stands: the one row every Klaxon process agrees on. The
   // pending (cycle, step) is the next to fire at next_at; a timer job whose payload names another
-  // (cycle, step) is stale and does nothing.
+  // (cycle, step) is stale and does nothing. `cycle` only grows (each repeat, re-plan or reopen
+  // starts a new one: it keys notifications); `round` counts the policy's repeats in this plan.
   await db.schema
     .createTable('incident_escalations')
     .addColumn('incident_id', 'uuid', (c) => c.primaryKey().references('incidents.id').onDelete('cascade'))
     .addColumn('policy_id', 'uuid', (c) => c.references('escalation_policies.id').onDelete('set null'))
     .addColumn('cycle', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('round', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('step', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('started_at', 'timestamptz', (c) => c.notNull())
     .addColumn('next_at', 'timestamptz')

@@ -290,6 +290,7 @@ export interface IncidentEscalationsTable {
   incident_id: string;
   policy_id: string | null;
   cycle: ColumnType<number, number | undefined, number>;
+  round: ColumnType<number, number | undefined, number>;
   step: ColumnType<number, number | undefined, number>;
   started_at: Date;
   next_at: Date | null;
