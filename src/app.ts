@@ -10,10 +10,13 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
+import escalationPolicyRoutes from './routes/escalation-policies/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
+import scheduleRoutes from './routes/schedules/index.js';
 import silenceRoutes from './routes/silences/index.js';
+import userRoutes from './routes/users/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
@@ -77,6 +80,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(incidentRoutes);
   await app.register(silenceRoutes);
+  await app.register(userRoutes);
+  await app.register(scheduleRoutes);
+  await app.register(escalationPolicyRoutes);
   return app;
 }
 

@@ -46,6 +46,14 @@ export const Errors = {
   integrationNotFound: define('KLX_INTEGRATION_NOT_FOUND', 404, 'Integration not found'),
   incidentNotFound: define('KLX_INCIDENT_NOT_FOUND', 404, 'Incident not found'),
   silenceNotFound: define('KLX_SILENCE_NOT_FOUND', 404, 'Silence not found'),
+  userNotFound: define('KLX_USER_NOT_FOUND', 404, 'User not found'),
+  scheduleNotFound: define('KLX_SCHEDULE_NOT_FOUND', 404, 'Schedule not found'),
+  overrideNotFound: define('KLX_OVERRIDE_NOT_FOUND', 404, 'Schedule override not found'),
+  escalationPolicyNotFound: define('KLX_ESCALATION_POLICY_NOT_FOUND', 404, 'Escalation policy not found'),
+  /** A body names a user, schedule or integration that does not exist. */
+  unknownReference: define('KLX_UNKNOWN_REFERENCE', 422, 'Reference to something that does not exist'),
+  /** Deleting something still named elsewhere (a user on a schedule, a schedule in a policy). */
+  stillReferenced: define('KLX_STILL_REFERENCED', 409, 'Still in use'),
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),

@@ -2,10 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { ApiKeySchema } from '../schemas/api-keys.js';
+import { EscalationPolicySchema } from '../schemas/escalation-policies.js';
 import { AlertSchema, IncidentSchema, TimelineEventSchema } from '../schemas/incidents.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
 import { ProblemSchema } from '../schemas/problem.js';
+import { OverrideSchema, ScheduleSchema } from '../schemas/schedules.js';
 import { SilenceSchema } from '../schemas/silences.js';
+import { UserSchema } from '../schemas/users.js';
 import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
 export const API_VERSION = '0.1.0';
@@ -20,6 +23,10 @@ export const sharedSchemas = [
   IncidentSchema,
   AlertSchema,
   TimelineEventSchema,
+  UserSchema,
+  ScheduleSchema,
+  OverrideSchema,
+  EscalationPolicySchema,
 ];
 
 export default fp(
@@ -53,6 +60,9 @@ export default fp(
           { name: 'webhooks', description: 'Where monitoring systems send alerts (integration keys)' },
           { name: 'incidents', description: 'Incidents deduplicated from alerts' },
           { name: 'silences', description: 'Label matchers that suppress matching alerts for a time' },
+          { name: 'people', description: 'People Klaxon pages and notifies' },
+          { name: 'schedules', description: 'On-call rotations, overrides, and who is on call when' },
+          { name: 'escalation', description: 'Escalation policies: who is notified, when, how; with a dry run' },
         ],
         components: {
           securitySchemes: {
