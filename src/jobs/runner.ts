@@ -2,27 +2,9 @@ import { Logger, type LogLevel, type Runner, run, runMigrations, type TaskList }
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import type { Db } from '../db/client.js';
-import { checkHeartbeat, HEARTBEAT_TASK } from '../integrations/heartbeats.js';
-import { type PruneSettings, prune } from './tasks/maintenance-prune.js';
+import { buildTaskList, type JobSettings } from './tasks/index.js';
 
-export interface JobSettings extends PruneSettings {
-  deliveryBodyMax: number;
-}
-
-/** Every durable task Klaxon runs, by name. Later issues add escalation timers and deliveries here. */
-export function buildTaskList(db: Db, settings: JobSettings, log: Pino): TaskList {
-  return {
-    maintenance_prune: async () => {
-      const removed = await prune(db, settings);
-      log.info({ removed }, 'pruned expired data');
-    },
-    [HEARTBEAT_TASK]: async (payload) => {
-      const { integrationId } = payload as { integrationId: string };
-      const raised = await checkHeartbeat(db, integrationId, new Date(), settings.deliveryBodyMax);
-      if (raised) log.warn({ integrationId, alerts: raised.alerts }, 'heartbeat missed');
-    },
-  };
-}
+export { buildTaskList, type JobSettings };
 
 const CRONTAB = '17 * * * * maintenance_prune ?max=1';
 
