@@ -32,6 +32,11 @@ export const EVENT_KINDS = [
   'reopened',
   'severity_changed',
   'resolve_deferred',
+  // Escalation (see escalation/events.ts for each kind's data).
+  'escalation_started',
+  'escalation_step',
+  'escalation_stopped',
+  'escalated',
   // Notifications (see notify/events.ts for each kind's data).
   'notification_sent',
   'notification_failed',

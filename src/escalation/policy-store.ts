@@ -45,13 +45,13 @@ export function policyToWire(row: EscalationPolicyRow): EscalationPolicyWire {
 async function checkReferences(trx: Trx, body: PolicyBody): Promise<void> {
   const users: { id: string; path: string }[] = [];
   const schedules: { id: string; path: string }[] = [];
-  body.steps.forEach((step, i) =>
-    step.targets.forEach((t, j) => {
+  for (const [i, step] of body.steps.entries()) {
+    for (const [j, t] of step.targets.entries()) {
       const path = `/body/steps/${i}/targets/${j}/id`;
       if (t.type === 'user') users.push({ id: t.id, path });
       if (t.type === 'schedule') schedules.push({ id: t.id, path });
-    }),
-  );
+    }
+  }
   await lockExisting(trx, 'users', users);
   await lockExisting(trx, 'schedules', schedules);
   await checkIntegrations(

@@ -1,4 +1,5 @@
 import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
+import { type IncidentChange, onIncidentChange } from '../escalation/hooks.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
 import { decideAlert, decideSettle } from './decide.js';
 import type { Trx } from './incident-store.js';
@@ -33,6 +34,7 @@ export interface AlertSummary {
 interface Touched {
   id: string;
   created: boolean;
+  reopened?: boolean;
 }
 
 type Prepared = store.PreparedAlert;
@@ -125,8 +127,10 @@ async function openOf(trx: Trx, integrationId: string, g: GroupState): Promise<I
   return newest && newest.status !== 'resolved' ? newest : null;
 }
 
-function touch(g: GroupState, id: string, created = false): void {
-  if (!g.touched.has(id)) g.touched.set(id, { id, created });
+function touch(g: GroupState, id: string, created = false, reopened = false): void {
+  const t = g.touched.get(id);
+  if (!t) g.touched.set(id, { id, created, reopened });
+  else if (reopened) t.reopened = true;
 }
 
 async function applyOne(
@@ -191,7 +195,7 @@ async function applyOne(
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
     await store.addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, now);
   }
-  touch(g, incident.id, outcome === 'created');
+  touch(g, incident.id, outcome === 'created', outcome === 'reopened');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
 }
 
@@ -277,6 +281,11 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
     .where('id', '=', current.id)
     .execute();
   if (d.resolve) await store.addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', {}, now);
+  // Escalation follows in the same transaction: its timers commit with the change.
+  const changes: IncidentChange['kind'][] = touched.created ? ['opened'] : touched.reopened ? ['reopened'] : [];
+  if (d.resolve) changes.push('resolved');
+  else if (d.severityChanged && changes.length === 0) changes.push('severity_changed');
+  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now });
 }
 
 function cmp(a: string, b: string): number {
