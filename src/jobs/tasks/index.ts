@@ -5,10 +5,12 @@
 import type { TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { escalateNow } from '../../escalation/hooks.js';
 import { createChannels } from '../../notify/channels/index.js';
 import type { DigestPayload } from '../../notify/digest.js';
 import type { EscalateNow, NotifyDeps } from '../../notify/sender.js';
 import { type NotifySettings, notifySettings } from '../../notify/settings.js';
+import { escalationStepTask } from './escalation-step.js';
 import { heartbeatCheckTask } from './heartbeat-check.js';
 import { maintenancePruneTask, type PruneSettings } from './maintenance-prune.js';
 import { notificationDigestTask } from './notification-digest.js';
@@ -21,6 +23,7 @@ declare global {
       heartbeat_check: { integrationId: string };
       notification_send: { notificationId: string };
       notification_digest: DigestPayload;
+      escalation_step: { incidentId: string; cycle: number; step: number };
     }
   }
 }
@@ -41,12 +44,13 @@ export function buildTaskList(db: Db, settings: JobSettings, log: Logger): TaskL
     channels: createChannels(notify),
     settings: notify,
     log: log.child({ component: 'notify' }),
-    escalateNow: settings.escalateNow,
+    escalateNow: settings.escalateNow ?? escalateNow,
   };
   return {
     maintenance_prune: maintenancePruneTask(db, settings, log),
     heartbeat_check: heartbeatCheckTask(db, settings.deliveryBodyMax, log),
     notification_send: notificationSendTask(deps),
     notification_digest: notificationDigestTask(deps),
+    escalation_step: escalationStepTask(db, log),
   };
 }
