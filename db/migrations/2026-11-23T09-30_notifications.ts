@@ -46,6 +46,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
 
+  // What recovery scans after a crash: the few rows not yet settled.
+  await sql`create index notifications_unsettled on notifications (claimed_at) where status in ('pending', 'sending')`.execute(db);
+
   // Every attempt to send, with what came of it: the audit trail behind a notification's status.
   await db.schema
     .createTable('notification_attempts')

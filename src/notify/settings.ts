@@ -8,7 +8,10 @@ export interface NotifySettings extends ChannelSettings {
   retryBaseMs: number;
   retryMaxMs: number;
   throttle: ThrottleSettings;
-  /** A send claimed longer ago than this is taken to have died with its process and is retried. */
+  /**
+   * A send claimed longer ago than this is taken to have died with its process and is retried
+   * (a send is bounded by KLAXON_NOTIFY_TIMEOUT_MS per network phase, so 3× that and 2 s more).
+   */
   claimTimeoutMs: number;
   /** Base of links to incidents in messages (KLAXON_PUBLIC_URL). */
   publicUrl?: string;
@@ -27,7 +30,7 @@ export function notifySettings(config: Partial<Config>): NotifySettings {
     retryBaseMs: config.KLAXON_NOTIFY_RETRY_BASE_MS ?? 5000,
     retryMaxMs: config.KLAXON_NOTIFY_RETRY_MAX_MS ?? 300_000,
     throttle: { limit: config.KLAXON_THROTTLE_LIMIT ?? 10, windowSeconds: config.KLAXON_THROTTLE_WINDOW_SECONDS ?? 900 },
-    claimTimeoutMs: Math.max(60_000, timeoutMs * 6),
+    claimTimeoutMs: timeoutMs * 3 + 2000,
     publicUrl: config.KLAXON_PUBLIC_URL,
   };
 }

@@ -14,6 +14,7 @@ import { escalationStepTask } from './escalation-step.js';
 import { heartbeatCheckTask } from './heartbeat-check.js';
 import { maintenancePruneTask, type PruneSettings } from './maintenance-prune.js';
 import { notificationDigestTask } from './notification-digest.js';
+import { notificationRecoverTask } from './notification-recover.js';
 import { notificationSendTask } from './notification-send.js';
 
 declare global {
@@ -23,6 +24,7 @@ declare global {
       heartbeat_check: { integrationId: string };
       notification_send: { notificationId: string };
       notification_digest: DigestPayload;
+      notification_recover: Record<string, never>;
       escalation_step: { incidentId: string; cycle: number; step: number };
     }
   }
@@ -51,6 +53,7 @@ export function buildTaskList(db: Db, settings: JobSettings, log: Logger): TaskL
     heartbeat_check: heartbeatCheckTask(db, settings.deliveryBodyMax, log),
     notification_send: notificationSendTask(deps),
     notification_digest: notificationDigestTask(deps),
+    notification_recover: notificationRecoverTask(deps),
     escalation_step: escalationStepTask(db, log),
   };
 }
