@@ -50,7 +50,10 @@ export const ConfigSchema = Type.Object({
     description: 'Days revoked API keys are kept',
   }),
   SMTP_URL: Type.Optional(
-    Type.String({ pattern: '^smtps?://', description: 'SMTP server for email notifications (smtp[s]://user:pass@host:port); unset = no email' }),
+    Type.String({
+      pattern: '^smtps?://',
+      description: 'SMTP server for email notifications (smtp[s]://user:pass@host:port); unset = no email',
+    }),
   ),
   KLAXON_MAIL_FROM: Type.String({ minLength: 3, default: 'Klaxon <klaxon@localhost>', description: 'From address of notification email' }),
   KLAXON_CHAT_WEBHOOKS: Type.Optional(
