@@ -14,6 +14,7 @@ import escalationPolicyRoutes from './routes/escalation-policies/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
+import notificationRoutes from './routes/notifications/index.js';
 import scheduleRoutes from './routes/schedules/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import userRoutes from './routes/users/index.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(integrationRoutes);
   await app.register(webhookRoutes);
   await app.register(incidentRoutes);
+  await app.register(notificationRoutes);
   await app.register(silenceRoutes);
   await app.register(userRoutes);
   await app.register(scheduleRoutes);

@@ -5,6 +5,7 @@ import { ApiKeySchema } from '../schemas/api-keys.js';
 import { EscalationPolicySchema } from '../schemas/escalation-policies.js';
 import { AlertSchema, IncidentSchema, TimelineEventSchema } from '../schemas/incidents.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
+import { NotificationSchema } from '../schemas/notifications.js';
 import { ProblemSchema } from '../schemas/problem.js';
 import { OverrideSchema, ScheduleSchema } from '../schemas/schedules.js';
 import { SilenceSchema } from '../schemas/silences.js';
@@ -23,6 +24,7 @@ export const sharedSchemas = [
   IncidentSchema,
   AlertSchema,
   TimelineEventSchema,
+  NotificationSchema,
   UserSchema,
   ScheduleSchema,
   OverrideSchema,

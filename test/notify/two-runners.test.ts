@@ -35,7 +35,7 @@ t.test('two runners, duplicate jobs: each page sent exactly once', async (t) => 
   );
   t.teardown(() => Promise.all(runners.map((r) => r.stop())));
   const ran = [0, 0];
-  runners.forEach((r, i) => r.events.on('job:success', () => ran[i]!++));
+  for (const [i, r] of runners.entries()) r.events.on('job:success', () => ran[i]!++);
 
   await first.db.transaction().execute(async (trx) => {
     await queueNotifications(

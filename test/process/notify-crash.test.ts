@@ -64,21 +64,19 @@ t.test('killed mid-send: once the claim expires, the restarted server sends it, 
   const first = await startServer({ ...env, SMTP_URL: `smtp://127.0.0.1:${(stall.address() as AddressInfo).port}` });
   t.teardown(() => first.proc.kill('SIGKILL'));
   const { queueNotifications } = await import('../../src/notify/outbox.js');
-  await db
-    .transaction()
-    .execute((trx) =>
-      queueNotifications(trx, [
-        {
-          incidentId: incident.id,
-          cycle: 0,
-          step: 0,
-          channel: 'email',
-          target: 'email:a@example.com',
-          address: 'a@example.com',
-          purpose: 'page',
-        },
-      ]),
-    );
+  await db.transaction().execute((trx) =>
+    queueNotifications(trx, [
+      {
+        incidentId: incident.id,
+        cycle: 0,
+        step: 0,
+        channel: 'email',
+        target: 'email:a@example.com',
+        address: 'a@example.com',
+        purpose: 'page',
+      },
+    ]),
+  );
   await until('the send to start', async () => (await notifications(db))[0]!.status === 'sending');
   first.proc.kill('SIGKILL');
   await first.exit;
