@@ -11,6 +11,7 @@ export const DEFAULT_OVERLAP_SECONDS = 86400;
 
 /** Where a sender of this kind posts, relative to the public base URL. */
 export function webhookPath(kind: IntegrationKind): string {
+  if (kind === 'pager') return '/v1/callbacks/pager';
   return kind === 'heartbeat' ? '/v1/heartbeats' : `/v1/webhooks/${kind}`;
 }
 
@@ -57,6 +58,9 @@ function checkSettings(body: Partial<CreateIntegrationBody>, kind: IntegrationKi
   }
   if (kind !== 'heartbeat' && body.heartbeat !== undefined) {
     errors.push({ path: '/body/heartbeat', message: `only heartbeat integrations take heartbeat settings, not ${kind}` });
+  }
+  if (kind === 'pager' && 'kind' in body && body.signed !== true) {
+    errors.push({ path: '/body/signed', message: 'a pager integration must be signed (signed: true): its callbacks act on incidents' });
   }
   if (kind !== 'health' && body.format !== undefined) {
     errors.push({ path: '/body/format', message: `only health integrations take a body format, not ${kind}` });
