@@ -37,6 +37,7 @@ export const EVENT_KINDS = [
   'escalation_step',
   'escalation_stopped',
   'escalated',
+  'update_reminder',
   // Notifications (see notify/events.ts for each kind's data).
   'notification_sent',
   'notification_failed',

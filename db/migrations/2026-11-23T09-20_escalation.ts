@@ -75,6 +75,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_fired_at', 'timestamptz')
     .addColumn('stopped_at', 'timestamptz')
     .addColumn('stop_reason', 'text')
+    // The status-update reminder: its pending sequence number (keys its notifications) and when it is due.
+    .addColumn('reminder_seq', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('reminder_at', 'timestamptz')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 

@@ -299,6 +299,8 @@ export interface IncidentEscalationsTable {
   last_fired_at: Date | null;
   stopped_at: Date | null;
   stop_reason: string | null;
+  reminder_seq: ColumnType<number, number | undefined, number>;
+  reminder_at: Date | null;
   updated_at: DefaultNow;
 }
 export type IncidentEscalationRow = Selectable<IncidentEscalationsTable>;

@@ -4,6 +4,7 @@ import { escalated, escalationStarted, type StartCause } from './events.js';
 import { firstTimer } from './planner.js';
 import { choosePolicy } from './policies.js';
 import { loadPolicies } from './policy-store.js';
+import { disarmReminder, startReminders } from './reminders.js';
 
 /**
  * What the rest of Klaxon tells escalation, inside the transaction that changed the incident:
@@ -33,6 +34,8 @@ export async function onIncidentChange(trx: Trx, change: IncidentChange): Promis
     case 'resolved': {
       const row = await lockState(trx, change.incidentId);
       if (!row) return;
+      // Reminders go on while the incident is open (an acknowledged one still owes updates).
+      if (change.kind === 'resolved') await disarmReminder(trx, change.incidentId);
       await disarmTimer(trx, change.incidentId);
       if (row.stopped_at === null) await stopEscalation(trx, row, change.kind, change.at);
       return;
@@ -79,6 +82,7 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date):
   );
   if (timer) await armTimer(trx, incidentId, cycle, 0, timer.at);
   else await disarmTimer(trx, incidentId);
+  await startReminders(trx, incidentId, incident.severity, at);
 }
 
 async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
@@ -87,8 +91,11 @@ async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
     .select(['severity', 'service', 'integration_id', 'status'])
     .where('id', '=', incidentId)
     .executeTakeFirstOrThrow();
-  if (incident.status !== 'triggered') return; // acknowledged or resolved: nobody is paged again
+  if (incident.status === 'resolved') return;
   const row = await lockState(trx, incidentId);
+  // The update cadence follows the new severity, acknowledged or not.
+  await startReminders(trx, incidentId, incident.severity, at);
+  if (incident.status !== 'triggered') return; // acknowledged: nobody is paged again
   const policy = choosePolicy(await loadPolicies(trx), {
     severity: incident.severity,
     service: incident.service,

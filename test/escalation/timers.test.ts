@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { escalateNow } from '../../src/escalation/hooks.js';
+import { escalationReminderTask } from '../../src/jobs/tasks/escalation-reminder.js';
 import { escalationStepTask } from '../../src/jobs/tasks/escalation-step.js';
 import { createLogger } from '../../src/logger.js';
 import { buildTestApp, createIntegration, type TestApp } from '../helper.js';
@@ -66,7 +67,7 @@ async function setup(t: Test) {
     if (res.statusCode !== 200) throw new Error(res.body);
     return res.json().alerts[0].incidentId as string;
   };
-  const tasks = { escalation_step: escalationStepTask(handle.db, log) };
+  const tasks = { escalation_step: escalationStepTask(handle.db, log), escalation_reminder: escalationReminderTask(handle.db, log) };
   const run = () => runDueJobs(handle.db, handle.pool, tasks);
   return { ...ctx, admin, alice, send, run };
 }
@@ -222,4 +223,47 @@ t.test('the dry run agrees with what the engine then does', async (t) => {
   await c.run();
   t.same((await notifications(c, id)).slice(2), planned(1), 'step 1 as planned');
   t.ok(before <= s.last_fired_at!);
+});
+
+t.test('status-update reminders follow the severity cadence while the incident is open', async (t) => {
+  const c: Ctx = await setup(t);
+  const id = await c.send(amBody('Cpu', 'firing', 'page'));
+  await c.run();
+  const s = await state(c, id);
+  const opened = (await c.handle.db.selectFrom('incidents').select('opened_at').where('id', '=', id).executeTakeFirstOrThrow()).opened_at;
+  t.equal(s.reminder_at!.getTime() - opened.getTime(), 15 * 60_000, 'SEV1: the first reminder is due 15 min after opening');
+  const reminders = async () => (await notifications(c, id)).filter((n) => n.endsWith('reminder'));
+  const dueNow = () =>
+    sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where key = ${`reminder:${id}`}), run_at => now())`.execute(
+      c.handle.db,
+    );
+
+  await dueNow();
+  await c.run();
+  t.same(await reminders(), [], 'run early (the cadence has not passed): no reminder, the timer is re-armed');
+  t.equal((await state(c, id)).reminder_at!.getTime(), s.reminder_at!.getTime());
+
+  // Acknowledged incidents still owe updates; 16 minutes have "passed" since opening.
+  await c.handle.db
+    .updateTable('incidents')
+    .set({ status: 'acknowledged', opened_at: new Date(Date.now() - 16 * 60_000) })
+    .where('id', '=', id)
+    .execute();
+  await dueNow();
+  await c.run();
+  t.same(
+    await reminders(),
+    ['0/-1 chat #incidents reminder', '0/-1 email alice@example.com reminder'],
+    'the on-call and #incidents are reminded',
+  );
+  const after = await state(c, id);
+  t.equal(after.reminder_seq, 1);
+  t.ok(after.reminder_at! > new Date(Date.now() + 14 * 60_000), 'the next reminder a cadence later');
+  await dueNow();
+  await c.run();
+  t.equal((await reminders()).length, 2, 'not again before the next cadence');
+
+  await c.send(amBody('Cpu', 'resolved', 'page'));
+  t.equal((await state(c, id)).reminder_at, null, 'resolving stops reminders');
+  t.equal((await dueNow()).rows.length, 0, 'no reminder timer is left');
 });

@@ -10,6 +10,7 @@ import { createChannels } from '../../notify/channels/index.js';
 import type { DigestPayload } from '../../notify/digest.js';
 import type { EscalateNow, NotifyDeps } from '../../notify/sender.js';
 import { type NotifySettings, notifySettings } from '../../notify/settings.js';
+import { escalationReminderTask } from './escalation-reminder.js';
 import { escalationStepTask } from './escalation-step.js';
 import { heartbeatCheckTask } from './heartbeat-check.js';
 import { maintenancePruneTask, type PruneSettings } from './maintenance-prune.js';
@@ -26,6 +27,7 @@ declare global {
       notification_digest: DigestPayload;
       notification_recover: Record<string, never>;
       escalation_step: { incidentId: string; cycle: number; step: number };
+      escalation_reminder: { incidentId: string; seq: number };
     }
   }
 }
@@ -55,5 +57,6 @@ export function buildTaskList(db: Db, settings: JobSettings, log: Logger): TaskL
     notification_digest: notificationDigestTask(deps),
     notification_recover: notificationRecoverTask(deps),
     escalation_step: escalationStepTask(db, log),
+    escalation_reminder: escalationReminderTask(db, log),
   };
 }
