@@ -267,3 +267,22 @@ t.test('status-update reminders follow the severity cadence while the incident i
   t.equal((await state(c, id)).reminder_at, null, 'resolving stops reminders');
   t.equal((await dueNow()).rows.length, 0, 'no reminder timer is left');
 });
+
+t.test('two processes running the same timer at once: the step fires once', async (t) => {
+  const c: Ctx = await setup(t);
+  const id = await c.send(amBody('Race', 'firing', 'page'));
+  const { openDatabase } = await import('../../src/db/client.js');
+  const { runEscalationStep } = await import('../../src/escalation/engine.js');
+  const other = openDatabase(c.handle.url, 2);
+  t.teardown(() => other.close());
+  const payload = { incidentId: id, cycle: 0, step: 0 };
+  // Each transaction takes the state row lock; the second waits, then finds the step already fired.
+  await Promise.all([
+    c.handle.db.transaction().execute((trx) => runEscalationStep(trx, payload, new Date())),
+    other.db.transaction().execute((trx) => runEscalationStep(trx, payload, new Date())),
+  ]);
+  t.same(await notifications(c, id), ['0/0 chat #incidents notify', '0/0 email alice@example.com page']);
+  t.equal((await events(c, id)).filter((e) => e.kind === 'escalation_step').length, 1, 'one step on the timeline');
+  const s = await state(c, id);
+  t.same([s.cycle, s.step], [0, 1]);
+});
