@@ -10,6 +10,7 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
+import callbackRoutes from './routes/callbacks/index.js';
 import escalationPolicyRoutes from './routes/escalation-policies/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(incidentRoutes);
   await app.register(notificationRoutes);
+  await app.register(callbackRoutes);
   await app.register(silenceRoutes);
   await app.register(userRoutes);
   await app.register(scheduleRoutes);

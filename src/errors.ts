@@ -58,6 +58,7 @@ export const Errors = {
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),
   callbackReplayed: define('KLX_CALLBACK_REPLAYED', 409, 'Callback already accepted'),
+  invalidTransition: define('KLX_INVALID_TRANSITION', 409, 'The incident cannot make this transition'),
   payloadTooLarge: define('KLX_PAYLOAD_TOO_LARGE', 413, 'Request body too large'),
   uriTooLong: define('KLX_URI_TOO_LONG', 414, 'URI too long'),
   unsupportedMediaType: define('KLX_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),

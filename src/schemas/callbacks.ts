@@ -4,7 +4,7 @@ export const PagerCallbackBodySchema = Type.Object(
   {
     action: Type.Enum(['acknowledge', 'resolve', 'escalate'], {
       type: 'string',
-      description: '`escalate` fires the incident\'s next escalation step now',
+      description: "`escalate` fires the incident's next escalation step now",
     }),
     incidentId: Type.Optional(Type.String({ format: 'uuid', description: 'The incident, by id' })),
     dedupKey: Type.Optional(
