@@ -17,7 +17,8 @@ import { enqueueSends } from './outbox.js';
 import { type IncidentFacts, type Rendered, renderDigest, renderIncident } from './render.js';
 import { type NotifySettings, retryDelayMs } from './settings.js';
 
-export type EscalateNow = (trx: Trx, incidentId: string, reason: string) => Promise<void>;
+/** escalation/hooks.ts: `after` is the step whose notification failed (a later step firing since makes it a no-op). */
+export type EscalateNow = (trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }) => Promise<void>;
 
 export interface NotifyDeps {
   db: Db;
@@ -112,7 +113,8 @@ async function record(deps: NotifyDeps, row: NotificationRow, result: SendResult
     });
     await notificationFailed(trx, failed, error!, now);
     if (row.purpose !== 'digest' && deps.escalateNow) {
-      await deps.escalateNow(trx, row.incident_id, `${row.purpose} by ${row.channel} to ${row.target} failed: ${error}`);
+      const reason = `${row.purpose} by ${row.channel} to ${row.target} failed: ${error}`;
+      await deps.escalateNow(trx, row.incident_id, reason, { cycle: row.cycle, step: row.step });
     }
     return 'failed';
   });
