@@ -124,12 +124,12 @@ t.test('bad callbacks are 4xx problems', async (t) => {
     });
   const cases: [string, number, string, RegExp?][] = [
     ['not json', 400, 'KLX_MALFORMED_BODY'],
-    ['{"action":"acknowledge","incidentId":"' + incident.id + '"}', 400, 'KLX_VALIDATION', /responder/],
-    ['{"action":"snooze","incidentId":"' + incident.id + '","responder":"a"}', 400, 'KLX_VALIDATION', /action/],
+    [`{"action":"acknowledge","incidentId":"${incident.id}"}`, 400, 'KLX_VALIDATION', /responder/],
+    [`{"action":"snooze","incidentId":"${incident.id}","responder":"a"}`, 400, 'KLX_VALIDATION', /action/],
     ['{"action":"acknowledge","responder":"a"}', 400, 'KLX_VALIDATION'],
     ['{"action":"acknowledge","dedupKey":"not-an-id","responder":"a"}', 404, 'KLX_INCIDENT_NOT_FOUND'],
     ['{"action":"acknowledge","incidentId":"00000000-0000-4000-8000-000000000000","responder":"a"}', 404, 'KLX_INCIDENT_NOT_FOUND'],
-    ['{"action":"acknowledge","incidentId":"' + incident.id + '","responder":"a","extra":1}', 400, 'KLX_VALIDATION'],
+    [`{"action":"acknowledge","incidentId":"${incident.id}","responder":"a","extra":1}`, 400, 'KLX_VALIDATION'],
   ];
   for (const [payload, status, code, detail] of cases) {
     const res = await send(payload);
