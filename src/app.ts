@@ -12,17 +12,22 @@ import openapiPlugin from './plugins/openapi.js';
 import problemDetails, { frameworkErrors } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
 import apiKeyRoutes from './routes/api-keys/index.js';
+import callbackRoutes from './routes/callbacks/index.js';
 import changeRoutes from './routes/changes/index.js';
+import escalationPolicyRoutes from './routes/escalation-policies/index.js';
 import healthRoutes from './routes/health/index.js';
 import incidentRoutes from './routes/incidents/index.js';
 import integrationRoutes from './routes/integrations/index.js';
 import metricsRoutes from './routes/metrics/index.js';
+import notificationRoutes from './routes/notifications/index.js';
 import opsgenieRoutes from './routes/opsgenie/index.js';
 import pagerDutyRoutes from './routes/pagerduty/index.js';
 import postmortemRoutes from './routes/postmortems/index.js';
+import scheduleRoutes from './routes/schedules/index.js';
 import silenceRoutes from './routes/silences/index.js';
 import statsRoutes from './routes/stats/index.js';
 import statusRoutes from './routes/status/index.js';
+import userRoutes from './routes/users/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import { validatorCompiler } from './schemas/validator.js';
 
@@ -102,12 +107,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pagerDutyRoutes);
   await app.register(opsgenieRoutes);
   await app.register(incidentRoutes);
+  await app.register(notificationRoutes);
+  await app.register(callbackRoutes);
   await app.register(silenceRoutes);
   await app.register(changeRoutes);
   await app.register(statsRoutes);
   await app.register(metricsRoutes);
   await app.register(statusRoutes);
   await app.register(postmortemRoutes);
+  await app.register(userRoutes);
+  await app.register(scheduleRoutes);
+  await app.register(escalationPolicyRoutes);
   return app;
 }
 

@@ -72,6 +72,35 @@ export const ConfigSchema = Type.Object({
     description: 'Hours before an incident opened whose changes to its service it shows',
   }),
   KLAXON_METRICS_PUBLIC: Type.Boolean({ default: false, description: 'Serve /metrics without an API key' }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description: 'SMTP server for email notifications (smtp[s]://user:pass@host:port); unset = no email',
+    }),
+  ),
+  KLAXON_MAIL_FROM: Type.String({ minLength: 3, default: 'Klaxon <klaxon@localhost>', description: 'From address of notification email' }),
+  KLAXON_CHAT_WEBHOOKS: Type.Optional(
+    Type.String({ minLength: 2, description: 'JSON object from chat channel name to its incoming-webhook URL' }),
+  ),
+  KLAXON_PAGER_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', description: 'Pager endpoint (PagerDuty Events API v2 compatible); unset = no pager' }),
+  ),
+  KLAXON_NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 6, description: 'Attempts before a notification fails' }),
+  KLAXON_NOTIFY_RETRY_BASE_MS: Type.Integer({
+    minimum: 1,
+    maximum: 3_600_000,
+    default: 5000,
+    description: 'First retry delay; doubles per attempt',
+  }),
+  KLAXON_NOTIFY_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000, description: 'Longest retry delay' }),
+  KLAXON_NOTIFY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Time limit of one send' }),
+  KLAXON_THROTTLE_LIMIT: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 10,
+    description: 'Notifications one person receives per throttle window before the rest are folded into a digest',
+  }),
+  KLAXON_THROTTLE_WINDOW_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 900, description: 'Throttle window' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -99,11 +128,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       out[name] = value;
       continue;
     }
-    const shown = name === 'KLAXON_ADMIN_KEY' ? '<redacted>' : JSON.stringify(raw);
+    const shown = SECRET.has(name) ? '<redacted>' : JSON.stringify(raw);
     problems.push(`${name}=${shown}: ${explain(schema)}`);
+  }
+  if (typeof out.KLAXON_CHAT_WEBHOOKS === 'string') {
+    const parsed = parseChatWebhooks(out.KLAXON_CHAT_WEBHOOKS);
+    if (typeof parsed === 'string') problems.push(`KLAXON_CHAT_WEBHOOKS=<redacted>: ${parsed}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
+}
+
+/** Variables whose values are credentials: never echoed in an error. */
+const SECRET = new Set(['KLAXON_ADMIN_KEY', 'SMTP_URL', 'KLAXON_CHAT_WEBHOOKS']);
+
+/**
+ * KLAXON_CHAT_WEBHOOKS as a map from channel name (`#incidents`) to incoming-webhook URL,
+ * or a sentence saying what is wrong with it (the URLs are credentials: never quoted).
+ */
+export function parseChatWebhooks(raw: string): Record<string, string> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return 'must be a JSON object like {"#incidents": "https://hooks.example.com/…"}';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be a JSON object of channel → URL';
+  const out: Record<string, string> = {};
+  for (const [channel, url] of Object.entries(value)) {
+    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) return `the URL of ${JSON.stringify(channel)} must be an http(s) URL`;
+    out[channel] = url;
+  }
+  return out;
 }
 
 /** A readable expectation for a variable's schema ("an integer from 0 to 65535"). */

@@ -51,12 +51,21 @@ export const Errors = {
   silenceNotFound: define('KLX_SILENCE_NOT_FOUND', 404, 'Silence not found'),
   /** An Opsgenie-compatible request id this integration never received. */
   requestNotFound: define('KLX_REQUEST_NOT_FOUND', 404, 'Request not found'),
+  userNotFound: define('KLX_USER_NOT_FOUND', 404, 'User not found'),
+  scheduleNotFound: define('KLX_SCHEDULE_NOT_FOUND', 404, 'Schedule not found'),
+  overrideNotFound: define('KLX_OVERRIDE_NOT_FOUND', 404, 'Schedule override not found'),
+  escalationPolicyNotFound: define('KLX_ESCALATION_POLICY_NOT_FOUND', 404, 'Escalation policy not found'),
+  /** A body names a user, schedule or integration that does not exist. */
+  unknownReference: define('KLX_UNKNOWN_REFERENCE', 422, 'Reference to something that does not exist'),
+  /** Deleting something still named elsewhere (a user on a schedule, a schedule in a policy). */
+  stillReferenced: define('KLX_STILL_REFERENCED', 409, 'Still in use'),
   routeNotFound: define('KLX_ROUTE_NOT_FOUND', 404, 'No such route'),
   methodNotAllowed: define('KLX_METHOD_NOT_ALLOWED', 405, 'Method not allowed'),
   notAcceptable: define('KLX_NOT_ACCEPTABLE', 406, 'None of the accepted media types can be produced'),
   lastAdminKey: define('KLX_LAST_ADMIN_KEY', 409, 'The last active admin key cannot be revoked'),
   invalidTransition: define('KLX_INVALID_TRANSITION', 409, 'The incident cannot make this transition'),
   preconditionFailed: define('KLX_PRECONDITION_FAILED', 412, 'The incident changed since you read it'),
+  callbackReplayed: define('KLX_CALLBACK_REPLAYED', 409, 'Callback already accepted'),
   payloadTooLarge: define('KLX_PAYLOAD_TOO_LARGE', 413, 'Request body too large'),
   uriTooLong: define('KLX_URI_TOO_LONG', 414, 'URI too long'),
   unsupportedMediaType: define('KLX_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),

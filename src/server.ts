@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase } from './db/setup.js';
 import { startJobRunner } from './jobs/runner.js';
 import { createLogger } from './logger.js';
+import { notifySettings } from './notify/settings.js';
 
 /** The process: config → database → migrations → app → listen → job runner, and the reverse on shutdown. */
 async function main(config: Config): Promise<void> {
@@ -35,6 +36,7 @@ async function main(config: Config): Promise<void> {
           revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
           deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
           deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
+          notify: notifySettings(config),
         },
       });
     }

@@ -58,6 +58,17 @@ export const EVENT_KINDS = [
   'postmortem_created',
   'postmortem_published',
   'action_item_added',
+  // Escalation (see escalation/events.ts for each kind's data).
+  'escalation_started',
+  'escalation_step',
+  'escalation_stopped',
+  'escalated',
+  'update_reminder',
+  // Notifications (see notify/events.ts for each kind's data).
+  'notification_sent',
+  'notification_failed',
+  'notification_throttled',
+  'pager_callback',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -81,6 +92,7 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
  * `pagerduty`, `opsgenie` and `grafana` are the drop-in intake (senders built for those services);
  * `pager` receives pager callbacks.
  */
+
 export const INTEGRATION_KINDS = ['alertmanager', 'datadog', 'health', 'heartbeat', 'pagerduty', 'opsgenie', 'grafana', 'pager'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
@@ -101,3 +113,14 @@ export const ACTION_ITEM_PRIORITIES = ['high', 'medium', 'low'] as const;
 export type ActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
 export const ACTION_ITEM_STATUSES = ['open', 'in_progress', 'done'] as const;
 export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
+/** Where a notification goes. */
+export const NOTIFICATION_CHANNELS = ['email', 'chat', 'pager', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/** Why it is sent; `digest` folds a person's throttled notifications into one. */
+export const NOTIFICATION_PURPOSES = ['page', 'notify', 'reminder', 'ticket', 'digest'] as const;
+export type NotificationPurpose = (typeof NOTIFICATION_PURPOSES)[number];
+
+/** pending → sending → sent | failed; or throttled (into a digest) or cancelled (the incident moved on). */
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'throttled', 'cancelled'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

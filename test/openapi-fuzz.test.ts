@@ -128,6 +128,7 @@ t.test('the API answers every generated request within its documented contract',
       kind: 'heartbeat',
       heartbeat: { intervalSeconds: 60, graceSeconds: 0 },
     }),
+    pager: await createIntegration(app, admin, { name: 'fuzz pager', kind: 'pager', signed: true }),
   };
   // Targets for changing operations, so the keys and integrations above stay usable.
   const target = await createIntegration(app, admin, { name: 'fuzz target', kind: 'alertmanager' });
@@ -157,7 +158,7 @@ t.test('the API answers every generated request within its documented contract',
     const { method, path } = operation;
     const changes = method !== 'get';
     if (name === 'key') {
-      const source = /^\/v1\/(?:webhooks\/)?(\w+)/.exec(path)?.[1] as keyof typeof integrations;
+      const source = /^\/v1\/(?:webhooks\/|callbacks\/)?(\w+)/.exec(path)?.[1] as keyof typeof integrations;
       return [integrations[source].key];
     }
     if (path.startsWith('/v1/integrations/'))
@@ -191,7 +192,7 @@ t.test('the API answers every generated request within its documented contract',
       return { valid: role, broken: fc.oneof(none, junk, otherKind) };
     }
     if (security.some((s) => 'integrationKey' in s)) {
-      const source = /^\/v1\/webhooks\/(\w+)/.exec(operation.path)![1]!;
+      const source = /^\/v1\/(?:webhooks|callbacks)\/(\w+)/.exec(operation.path)![1]!;
       const wrong = source === 'datadog' ? 'alertmanager' : 'datadog';
       const roleKey = fc.constant<Credential>({ kind: 'role', role: 'admin' });
       return {

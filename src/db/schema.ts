@@ -10,6 +10,9 @@ import type {
   IncidentRole,
   IncidentStatus,
   IntegrationKind,
+  NotificationChannel,
+  NotificationPurpose,
+  NotificationStatus,
   PostmortemStatus,
   Role,
   Severity,
@@ -32,6 +35,13 @@ export interface Database {
   deliveries: DeliveriesTable;
   webhook_signatures: WebhookSignaturesTable;
   changes: ChangesTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+  users: UsersTable;
+  schedules: SchedulesTable;
+  schedule_overrides: ScheduleOverridesTable;
+  escalation_policies: EscalationPoliciesTable;
+  incident_escalations: IncidentEscalationsTable;
 }
 
 type DefaultNow = ColumnType<Date, Date | undefined, Date>;
@@ -273,3 +283,128 @@ export interface ChangesTable {
   created_at: DefaultNow;
 }
 export type ChangeRow = Selectable<ChangesTable>;
+/** The notification outbox (see notify/outbox.ts). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  seq: ColumnType<number, never, never>;
+  incident_id: string;
+  cycle: number;
+  step: number;
+  channel: NotificationChannel;
+  target: string;
+  address: string;
+  user_id: string | null;
+  purpose: NotificationPurpose;
+  idempotency_key: string;
+  status: ColumnType<NotificationStatus, NotificationStatus | undefined, NotificationStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  /** Secret: never listed or logged. */
+  webhook_secret: string | null;
+  digest_id: string | null;
+  created_at: DefaultNow;
+  claimed_at: Date | null;
+  next_attempt_at: Date | null;
+  sent_at: Date | null;
+  failed_at: Date | null;
+  updated_at: DefaultNow;
+}
+export type NotificationRow = Selectable<NotificationsTable>;
+
+export interface NotificationAttemptsTable {
+  notification_id: string;
+  attempt: number;
+  started_at: Date;
+  finished_at: Date;
+  outcome: 'sent' | 'retryable' | 'permanent';
+  error: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  name: string;
+  email: string | null;
+  chat_handle: string | null;
+  pager_address: string | null;
+  time_zone: string;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+export type UserRow = Selectable<UsersTable>;
+
+/** A schedule's layers as stored (see escalation/oncall.ts for their meaning). */
+export interface LayerRow {
+  name: string;
+  users: string[];
+  rotation: { unit: 'hours' | 'days' | 'weeks'; length: number };
+  handoffTime: string;
+  startDate: string;
+  timeZone?: string;
+}
+
+export interface SchedulesTable {
+  id: Generated<string>;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  time_zone: ColumnType<string, string | undefined, string>;
+  layers: ColumnType<LayerRow[], string | undefined, string>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+export type ScheduleRow = Selectable<SchedulesTable>;
+
+export interface ScheduleOverridesTable {
+  id: Generated<string>;
+  schedule_id: string;
+  user_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  created_at: DefaultNow;
+}
+export type ScheduleOverrideRow = Selectable<ScheduleOverridesTable>;
+
+/** A policy's steps as stored (see escalation/policies.ts). */
+export interface StepRow {
+  delaySeconds: number;
+  targets: TargetRow[];
+}
+export type TargetRow =
+  | { type: 'user'; id: string; purpose?: 'page' | 'notify' }
+  | { type: 'schedule'; id: string; purpose?: 'page' | 'notify' }
+  | { type: 'email'; address: string; purpose?: 'page' | 'notify' }
+  | { type: 'chat'; channel: string }
+  | { type: 'pager'; address: string }
+  | { type: 'webhook'; url: string | null; secret?: string; purpose?: 'ticket' | 'notify' };
+
+export interface EscalationPoliciesTable {
+  id: Generated<string>;
+  name: string;
+  match_severities: ColumnType<Severity[], Severity[] | undefined, Severity[]>;
+  match_services: ColumnType<string[], string[] | undefined, string[]>;
+  match_integrations: ColumnType<string[], string[] | undefined, string[]>;
+  steps: ColumnType<StepRow[], string, string>;
+  repeat: ColumnType<number, number | undefined, number>;
+  repeat_delay_seconds: ColumnType<number, number | undefined, number>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+export type EscalationPolicyRow = Selectable<EscalationPoliciesTable>;
+
+export interface IncidentEscalationsTable {
+  incident_id: string;
+  policy_id: string | null;
+  cycle: ColumnType<number, number | undefined, number>;
+  round: ColumnType<number, number | undefined, number>;
+  step: ColumnType<number, number | undefined, number>;
+  started_at: Date;
+  next_at: Date | null;
+  last_fired_cycle: number | null;
+  last_fired_step: number | null;
+  last_fired_at: Date | null;
+  stopped_at: Date | null;
+  stop_reason: string | null;
+  reminder_seq: ColumnType<number, number | undefined, number>;
+  reminder_at: Date | null;
+  updated_at: DefaultNow;
+}
+export type IncidentEscalationRow = Selectable<IncidentEscalationsTable>;

@@ -103,7 +103,7 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
  * rolls back, so does the claim, and the sender's retry is accepted. A concurrent
  * twin waits on the row and then sees it taken. False when already taken.
  */
-async function claimSignature(trx: Trx, integrationId: string, signature: VerifiedSignature): Promise<boolean> {
+export async function claimSignature(trx: Trx, integrationId: string, signature: VerifiedSignature): Promise<boolean> {
   const claimed = await trx
     .insertInto('webhook_signatures')
     .values({ integration_id: integrationId, mac: signature.mac, expires_at: signature.expiresAt })

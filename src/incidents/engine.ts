@@ -1,4 +1,5 @@
 import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
+import { type IncidentChange, onIncidentChange } from '../escalation/hooks.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
 import type { Actor } from './actors.js';
 import { decideAlert, decideSettle } from './decide.js';
@@ -38,6 +39,7 @@ export interface AlertSummary {
 interface Touched {
   id: string;
   created: boolean;
+  reopened?: boolean;
 }
 
 type Prepared = store.PreparedAlert;
@@ -130,8 +132,10 @@ async function openOf(trx: Trx, integrationId: string, g: GroupState): Promise<I
   return newest && newest.status !== 'resolved' ? newest : null;
 }
 
-function touch(g: GroupState, id: string, created = false): void {
-  if (!g.touched.has(id)) g.touched.set(id, { id, created });
+function touch(g: GroupState, id: string, created = false, reopened = false): void {
+  const t = g.touched.get(id);
+  if (!t) g.touched.set(id, { id, created, reopened });
+  else if (reopened) t.reopened = true;
 }
 
 async function applyOne(
@@ -204,7 +208,7 @@ async function applyOne(
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
     await addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, by(integration), now);
   }
-  touch(g, incident.id, outcome === 'created');
+  touch(g, incident.id, outcome === 'created', outcome === 'reopened');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
 }
 
@@ -276,6 +280,11 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
     const data = { cause: 'alerts' as const, firingAlerts: 0, message: null };
     await addEvent(trx, current.id, 'resolved', 'Resolved: all alerts resolved', data, by(integration), now);
   }
+  // Escalation follows in the same transaction: its timers commit with the change.
+  const changes: IncidentChange['kind'][] = touched.created ? ['opened'] : touched.reopened ? ['reopened'] : [];
+  if (d.resolve) changes.push('resolved');
+  else if (d.severityChanged && changes.length === 0) changes.push('severity_changed');
+  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now });
 }
 
 /** What an integration's alerts do is on the timeline in the integration's name. */

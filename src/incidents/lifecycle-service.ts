@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Db, inTransaction } from '../db/client.js';
 import type { IncidentRow, RoleHolders } from '../db/schema.js';
 import { Errors } from '../errors.js';
+import { onIncidentChange } from '../escalation/hooks.js';
 import type { IncidentRole, Severity } from '../vocabulary.js';
 import { type Actor, actorLabel } from './actors.js';
 import { addEvent, addEvents, event, type NewEvent } from './events.js';
@@ -87,6 +88,10 @@ export function actOnIncident(
       await trx.updateTable('incidents').set({ firing_count: 0 }).where('id', '=', row.id).execute();
     }
     await addEvents(trx, row.id, plan.events, actor, now);
+    // Escalation follows in the same transaction: acknowledging stops paging, resolving stops everything.
+    if (plan.set.acknowledged_at) await onIncidentChange(trx, { incidentId: row.id, kind: 'acknowledged', at: now });
+    if (plan.set.status === 'resolved') await onIncidentChange(trx, { incidentId: row.id, kind: 'resolved', at: now });
+    if (action.type === 'reopen') await onIncidentChange(trx, { incidentId: row.id, kind: 'reopened', at: now });
     return { changed: true, row: plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated };
   });
 }
@@ -145,6 +150,7 @@ export function declareIncident(db: Db | Trx, input: DeclareInput, actor: Actor,
       );
     }
     await addEvents(trx, id, events, actor, now);
+    await onIncidentChange(trx, { incidentId: id, kind: 'opened', at: now });
     return row;
   });
 }
@@ -202,6 +208,9 @@ export function updateIncident(
     if (events.length === 0) return row;
     const updated = await update(trx, row.id, set, now);
     await addEvents(trx, row.id, events, actor, now);
+    if (patch.severity !== undefined && patch.severity !== row.severity) {
+      await onIncidentChange(trx, { incidentId: row.id, kind: 'severity_changed', at: now });
+    }
     return updated;
   });
 }

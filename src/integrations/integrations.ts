@@ -14,6 +14,7 @@ export function webhookPath(kind: IntegrationKind): string {
   // Drop-in senders keep their own paths: PagerDuty's Events API, Opsgenie's API base (senders append v2/alerts).
   if (kind === 'pagerduty') return '/v2/enqueue';
   if (kind === 'opsgenie') return '/';
+  if (kind === 'pager') return '/v1/callbacks/pager';
   return kind === 'heartbeat' ? '/v1/heartbeats' : `/v1/webhooks/${kind}`;
 }
 
@@ -85,6 +86,9 @@ function checkSettings(body: Partial<CreateIntegrationBody>, kind: IntegrationKi
   }
   if ((kind === 'pagerduty' || kind === 'opsgenie') && body.signed) {
     errors.push({ path: '/body/signed', message: `${kind} senders cannot sign requests: the key in the request is the credential` });
+  }
+  if (kind === 'pager' && 'kind' in body && body.signed !== true) {
+    errors.push({ path: '/body/signed', message: 'a pager integration must be signed (signed: true): its callbacks act on incidents' });
   }
   if (kind !== 'health' && body.format !== undefined) {
     errors.push({ path: '/body/format', message: `only health integrations take a body format, not ${kind}` });

@@ -2,29 +2,14 @@ import { Logger, type LogLevel, type Runner, run, runMigrations, type TaskList }
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import type { Db } from '../db/client.js';
-import { checkHeartbeat, HEARTBEAT_TASK } from '../integrations/heartbeats.js';
-import { type PruneSettings, prune } from './tasks/maintenance-prune.js';
+import { requeueStranded } from '../notify/recover.js';
+import { notifySettings } from '../notify/settings.js';
+import { buildTaskList, type JobSettings } from './tasks/index.js';
 
-export interface JobSettings extends PruneSettings {
-  deliveryBodyMax: number;
-}
+export { buildTaskList, type JobSettings };
 
-/** Every durable task Klaxon runs, by name. Later issues add escalation timers and deliveries here. */
-export function buildTaskList(db: Db, settings: JobSettings, log: Pino): TaskList {
-  return {
-    maintenance_prune: async () => {
-      const removed = await prune(db, settings);
-      log.info({ removed }, 'pruned expired data');
-    },
-    [HEARTBEAT_TASK]: async (payload) => {
-      const { integrationId } = payload as { integrationId: string };
-      const raised = await checkHeartbeat(db, integrationId, new Date(), settings.deliveryBodyMax);
-      if (raised) log.warn({ integrationId, alerts: raised.alerts }, 'heartbeat missed');
-    },
-  };
-}
-
-const CRONTAB = '17 * * * * maintenance_prune ?max=1';
+// Hourly prune; every minute, re-arm notifications a dead process left behind (notify/recover.ts).
+const CRONTAB = ['17 * * * * maintenance_prune ?max=1', '* * * * * notification_recover ?max=1'].join('\n');
 
 /** graphile-worker's log lines through pino, at matching levels. */
 export function workerLogger(log: Pino): Logger {
@@ -55,7 +40,9 @@ export interface JobRunnerOptions {
 }
 
 /** Starts the runner on the shared pool; signals are handled by the server, not by graphile-worker. */
-export function startJobRunner(opts: JobRunnerOptions): Promise<Runner> {
+export async function startJobRunner(opts: JobRunnerOptions): Promise<Runner> {
+  // Before taking work: what the last process left mid-send is due again once its claim expires.
+  await requeueStranded(opts.db, (opts.settings.notify ?? notifySettings({})).claimTimeoutMs);
   return run({
     pgPool: opts.pool,
     concurrency: opts.concurrency,

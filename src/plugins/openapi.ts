@@ -2,11 +2,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { ApiKeySchema } from '../schemas/api-keys.js';
+import { EscalationPolicySchema } from '../schemas/escalation-policies.js';
 import { TimelineEventSchema } from '../schemas/events.js';
 import { AlertSchema, ChangeSchema, ChecklistItemSchema, IncidentSchema } from '../schemas/incidents.js';
 import { IntegrationSchema } from '../schemas/integrations.js';
+import { NotificationSchema } from '../schemas/notifications.js';
 import { ProblemSchema } from '../schemas/problem.js';
+import { OverrideSchema, ScheduleSchema } from '../schemas/schedules.js';
 import { SilenceSchema } from '../schemas/silences.js';
+import { UserSchema } from '../schemas/users.js';
 import { DeliveryResultSchema } from '../schemas/webhooks.js';
 
 export const API_VERSION = '0.1.0';
@@ -23,6 +27,11 @@ export const sharedSchemas = [
   TimelineEventSchema,
   ChangeSchema,
   ChecklistItemSchema,
+  NotificationSchema,
+  UserSchema,
+  ScheduleSchema,
+  OverrideSchema,
+  EscalationPolicySchema,
 ];
 
 type OpenApiDoc = {
@@ -82,6 +91,9 @@ export default fp(
           { name: 'stats', description: 'Response metrics: time to acknowledge and resolve' },
           { name: 'postmortems', description: 'Blameless post-mortems, their action items, and which are due' },
           { name: 'status', description: 'The public status page: only what responders published (no authentication)' },
+          { name: 'people', description: 'People Klaxon pages and notifies' },
+          { name: 'schedules', description: 'On-call rotations, overrides, and who is on call when' },
+          { name: 'escalation', description: 'Escalation policies: who is notified, when, how; with a dry run' },
         ],
         components: {
           securitySchemes: {

@@ -6,13 +6,34 @@
  * `EventData<K>` for kind K.
  */
 import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { ACTOR_TYPES, EVENT_KINDS, type EventKind, INCIDENT_ROLES, INCIDENT_STATUSES, SEVERITIES } from '../vocabulary.js';
+import {
+  ACTOR_TYPES,
+  EVENT_KINDS,
+  type EventKind,
+  INCIDENT_ROLES,
+  INCIDENT_STATUSES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_PURPOSES,
+  SEVERITIES,
+} from '../vocabulary.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Str = (description?: string) => Type.String(description ? { description } : {});
 const Severity = Type.Enum([...SEVERITIES], { type: 'string' });
 const Status = Type.Enum([...INCIDENT_STATUSES], { type: 'string' });
 const Message = Nullable(Str('What the person said, if anything'));
+
+const Int = (description?: string) => Type.Integer(description ? { description } : {});
+const NOTIFICATION = {
+  notificationId: Str(),
+  channel: Type.Enum([...NOTIFICATION_CHANNELS], { type: 'string' }),
+  target: Str(),
+  address: Str('A webhook URL is shown by its origin only'),
+  purpose: Type.Enum([...NOTIFICATION_PURPOSES], { type: 'string' }),
+  cycle: Int(),
+  step: Int(),
+  attempts: Int(),
+};
 
 export const EVENT_DATA = {
   created: Type.Object({
@@ -77,6 +98,46 @@ export const EVENT_DATA = {
     owner: Str(),
     dueDate: Type.String({ format: 'date' }),
     priority: Type.Enum(['high', 'medium', 'low'], { type: 'string' }),
+  }),
+  escalation_started: Type.Object({
+    policyId: Nullable(Type.String({ description: 'null: no policy matched, nobody is paged' })),
+    policyName: Nullable(Str()),
+    cycle: Int(),
+    cause: Type.Enum(['opened', 'reopened', 'severity_changed'], { type: 'string' }),
+    firstStepAt: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  escalation_step: Type.Object({
+    policyId: Str(),
+    cycle: Int(),
+    round: Int(),
+    step: Int(),
+    queued: Int('Notifications queued by this step'),
+    targets: Int(),
+    emptyTargets: Int('Targets that reached nobody (an empty schedule, a user without an address)'),
+    nextStepAt: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  escalation_stopped: Type.Object({
+    reason: Type.Enum(['acknowledged', 'resolved', 'completed', 'no_policy', 'policy_deleted'], { type: 'string' }),
+    cycle: Int(),
+  }),
+  escalated: Type.Object({ reason: Str(), cycle: Int(), step: Int() }),
+  update_reminder: Type.Object({
+    seq: Int(),
+    severity: Severity,
+    cadenceSeconds: Int(),
+    queued: Int(),
+    nextAt: Type.String({ format: 'date-time' }),
+  }),
+  notification_sent: Type.Object(NOTIFICATION),
+  notification_failed: Type.Object({ ...NOTIFICATION, error: Str() }),
+  notification_throttled: Type.Object({ ...NOTIFICATION, digestAt: Type.String({ format: 'date-time' }) }),
+  pager_callback: Type.Object({
+    action: Type.Enum(['acknowledge', 'resolve', 'escalate'], { type: 'string' }),
+    responder: Str(),
+    integrationId: Str(),
+    integrationName: Str(),
+    changed: Type.Boolean(),
+    message: Type.Optional(Str()),
   }),
 } satisfies Record<EventKind, TObject>;
 

@@ -15,6 +15,9 @@ import {
   HEALTH_FORMATS,
   INCIDENT_STATUSES,
   INTEGRATION_KINDS,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_PURPOSES,
+  NOTIFICATION_STATUSES,
   POSTMORTEM_STATUSES,
   ROLES,
   SEVERITIES,
@@ -35,6 +38,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   'postmortems.status': POSTMORTEM_STATUSES,
   'action_items.priority': ACTION_ITEM_PRIORITIES,
   'action_items.status': ACTION_ITEM_STATUSES,
+  'notifications.channel': NOTIFICATION_CHANNELS,
+  'notifications.purpose': NOTIFICATION_PURPOSES,
+  'notifications.status': NOTIFICATION_STATUSES,
 };
 
 t.test('every CHECK constraint on a vocabulary column allows exactly the vocabulary', async (t) => {

@@ -76,7 +76,8 @@ t.test('the runner started like the server starts it picks up committed jobs', a
   t.teardown(() => runner.stop());
   // A failing job rejects at once rather than leaving the test to time out.
   const done = new Promise<string>((resolve, reject) => {
-    runner.events.on('job:success', ({ job }) => resolve(job.task_identifier));
+    // Only the job under test: a crontab task (notification_recover, every minute) may run meanwhile.
+    runner.events.on('job:success', ({ job }) => job.task_identifier === 'maintenance_prune' && resolve(job.task_identifier));
     runner.events.on('job:error', ({ job, error }) => reject(new Error(`${job.task_identifier} failed: ${String(error)}`)));
   });
   await db.transaction().execute((trx) => enqueue(trx, 'maintenance_prune', {}, { jobKey: 'prune-now' }));

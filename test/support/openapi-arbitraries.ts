@@ -59,6 +59,11 @@ function mergeAllOf(schema: JsonSchema, ctx: SchemaContext): JsonSchema {
 
 function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.format === 'uuid') return fc.uuid();
+  if (schema.format === 'date') {
+    return fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
+  }
   if (schema.format === 'date-time') {
     return fc
       .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
@@ -73,8 +78,18 @@ function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   );
   const lengthOk = (s: string) => s.length >= minLength && s.length <= (schema.maxLength ?? Infinity);
   if (!schema.pattern) return text.filter(lengthOk);
-  // Generated from the pattern: random text would almost never match one like ^https?://.
-  return fc.stringMatching(new RegExp(schema.pattern)).filter(lengthOk);
+  const re = new RegExp(schema.pattern, 'u');
+  // Strings built from the pattern itself: random text almost never matches a strict one
+  // (HH:MM, ^https?://) and filtering for it would never end. Where the pattern is permissive
+  // (most say "no control characters"), random text keeps any Unicode in play too.
+  const matching = fc.stringMatching(re).filter(lengthOk);
+  const permissive = fc.sample(text, { numRuns: 20, seed: 1 }).filter((s) => re.test(s)).length >= 10;
+  return permissive
+    ? fc.oneof(
+        matching,
+        text.filter((s) => lengthOk(s) && re.test(s)),
+      )
+    : matching;
 }
 
 function integerArbitrary(schema: JsonSchema): fc.Arbitrary<number> {

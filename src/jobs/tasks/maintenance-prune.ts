@@ -33,3 +33,11 @@ export async function prune(
     signatures: Number(signatures.numDeletedRows),
   };
 }
+
+/** The hourly prune (crontab); it takes no payload. */
+export function maintenancePruneTask(db: Db, settings: PruneSettings, log: { info(obj: object, msg: string): void }) {
+  return async () => {
+    const removed = await prune(db, settings);
+    log.info({ removed }, 'pruned expired data');
+  };
+}

@@ -1,0 +1,123 @@
+import type { Trx } from '../incidents/incident-store.js';
+import { armTimer, disarmTimer, lockState, stopEscalation } from './engine.js';
+import { escalated, escalationStarted, type StartCause } from './events.js';
+import { firstTimer } from './planner.js';
+import { choosePolicy } from './policies.js';
+import { loadPolicies } from './policy-store.js';
+import { disarmReminder, startReminders } from './reminders.js';
+
+/**
+ * What the rest of Klaxon tells escalation, inside the transaction that changed the incident:
+ * the ingestion engine (opened, resolved, reopened, severity_changed) and the lifecycle
+ * (acknowledged, resolved, reopened, a severity override). Timers are jobs enqueued in that same
+ * transaction, so a change and its escalation commit together or not at all.
+ */
+export interface IncidentChange {
+  incidentId: string;
+  kind: 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed';
+  at: Date;
+}
+
+/**
+ * Opened → the chosen policy's first step at once (after its delay); acknowledged → paging stops;
+ * resolved → everything stops; reopened → starts again in a new cycle; severity changed while
+ * unacknowledged → re-planned from the policy for the new severity when that is another policy.
+ */
+export async function onIncidentChange(trx: Trx, change: IncidentChange): Promise<void> {
+  switch (change.kind) {
+    case 'opened':
+    case 'reopened':
+      return start(trx, change.incidentId, change.kind, change.at);
+    case 'severity_changed':
+      return replan(trx, change.incidentId, change.at);
+    case 'acknowledged':
+    case 'resolved': {
+      const row = await lockState(trx, change.incidentId);
+      if (!row) return;
+      // Reminders go on while the incident is open (an acknowledged one still owes updates).
+      if (change.kind === 'resolved') await disarmReminder(trx, change.incidentId);
+      await disarmTimer(trx, change.incidentId);
+      if (row.stopped_at === null) await stopEscalation(trx, row, change.kind, change.at);
+      return;
+    }
+  }
+}
+
+/** (Re)starts the incident's escalation under the policy chosen now, in a new cycle. */
+async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date): Promise<void> {
+  const incident = await trx
+    .selectFrom('incidents')
+    .select(['severity', 'service', 'integration_id', 'status'])
+    .where('id', '=', incidentId)
+    .executeTakeFirstOrThrow();
+  const previous = await lockState(trx, incidentId);
+  const cycle = previous ? previous.cycle + 1 : 0;
+  const policy = choosePolicy(await loadPolicies(trx), {
+    severity: incident.severity,
+    service: incident.service,
+    integrationId: incident.integration_id,
+  });
+  const timer = policy ? firstTimer(policy, at) : null;
+  const values = {
+    policy_id: policy?.id ?? null,
+    cycle,
+    round: 0,
+    step: 0,
+    started_at: at,
+    next_at: timer?.at ?? null,
+    stopped_at: timer ? null : at,
+    stop_reason: timer ? null : 'no_policy',
+    updated_at: at,
+  };
+  await trx
+    .insertInto('incident_escalations')
+    .values({ incident_id: incidentId, ...values })
+    .onConflict((oc) => oc.column('incident_id').doUpdateSet(values))
+    .execute();
+  await escalationStarted(
+    trx,
+    incidentId,
+    { policyId: policy?.id ?? null, policyName: policy?.name ?? null, cycle, cause, firstStepAt: timer?.at ?? null },
+    at,
+  );
+  if (timer) await armTimer(trx, incidentId, cycle, 0, timer.at);
+  else await disarmTimer(trx, incidentId);
+  await startReminders(trx, incidentId, incident.severity, at);
+}
+
+async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
+  const incident = await trx
+    .selectFrom('incidents')
+    .select(['severity', 'service', 'integration_id', 'status'])
+    .where('id', '=', incidentId)
+    .executeTakeFirstOrThrow();
+  if (incident.status === 'resolved') return;
+  const row = await lockState(trx, incidentId);
+  // The update cadence follows the new severity, acknowledged or not.
+  await startReminders(trx, incidentId, incident.severity, at);
+  if (incident.status !== 'triggered') return; // acknowledged: nobody is paged again
+  const policy = choosePolicy(await loadPolicies(trx), {
+    severity: incident.severity,
+    service: incident.service,
+    integrationId: incident.integration_id,
+  });
+  // The same policy still applies: its escalation goes on as planned.
+  if (row && (policy?.id ?? null) === row.policy_id && row.stopped_at === null) return;
+  await start(trx, incidentId, 'severity_changed', at);
+}
+
+/**
+ * Fires the incident's pending step at once (a notification finally failed, a pager asked to
+ * escalate). `after`, when given, is the step whose failure asks for it: if a later step has
+ * fired since, the escalation has already moved on and nothing changes. Does nothing once the
+ * escalation stopped (acknowledged, resolved, finished).
+ */
+export async function escalateNow(trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }): Promise<void> {
+  const row = await lockState(trx, incidentId);
+  if (!row || row.stopped_at !== null) return;
+  if (after && (row.last_fired_cycle !== after.cycle || row.last_fired_step !== after.step)) return;
+  const now = new Date();
+  await trx.updateTable('incident_escalations').set({ next_at: now, updated_at: now }).where('incident_id', '=', incidentId).execute();
+  await escalated(trx, incidentId, reason, row.cycle, row.step, now);
+  await armTimer(trx, incidentId, row.cycle, row.step, now);
+}

@@ -1,0 +1,31 @@
+import { postJson } from './http.js';
+import { type ChannelSend, permanent } from './types.js';
+
+const EMOJI: Record<string, string> = {
+  SEV1: ':rotating_light:',
+  SEV2: ':red_circle:',
+  SEV3: ':large_orange_circle:',
+  SEV4: ':white_circle:',
+};
+
+/** Slack-compatible incoming-webhook JSON (also accepted by Mattermost, Rocket.Chat, Discord's /slack). */
+export function chatBody(message: Parameters<ChannelSend>[0]): string {
+  const { incident, rendered } = message;
+  const text = `${EMOJI[incident.severity] ?? ''} ${rendered.summary}`.trim();
+  return JSON.stringify({
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\n\`\`\`${rendered.text.trim()}\`\`\`` } },
+      ...(message.link ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open in Klaxon>` }] }] : []),
+    ],
+  });
+}
+
+/** Chat: one incoming-webhook URL per channel name (KLAXON_CHAT_WEBHOOKS). */
+export function chatChannel(webhooks: Record<string, string>, timeoutMs: number): ChannelSend {
+  return async (message) => {
+    const url = webhooks[message.address];
+    if (!url) return permanent(`no incoming-webhook URL is configured for chat channel ${message.address} (KLAXON_CHAT_WEBHOOKS)`);
+    return postJson(url, chatBody(message), {}, timeoutMs, `chat webhook for ${message.address}`);
+  };
+}
