@@ -286,3 +286,50 @@ t.test('two processes running the same timer at once: the step fires once', asyn
   const s = await state(c, id);
   t.same([s.cycle, s.step], [0, 1]);
 });
+
+t.test('the lifecycle API drives escalation: declare pages, acknowledge stops at once, reopen restarts', async (t) => {
+  const c: Ctx = await setup(t);
+  const declared = await c.app.inject({
+    method: 'POST',
+    url: '/v1/incidents',
+    headers: c.admin,
+    payload: { title: 'Checkout down (customer report)', severity: 'SEV1', service: 'checkout' },
+  });
+  t.equal(declared.statusCode, 201, declared.body);
+  const id = declared.json().id as string;
+  t.equal((await state(c, id)).step, 0, 'declaring armed step 0 in the same transaction');
+  await c.run();
+  t.same(await notifications(c, id), ['0/0 chat #incidents notify', '0/0 email alice@example.com page'], 'a declared SEV1 pages too');
+
+  const ack = await c.app.inject({ method: 'POST', url: `/v1/incidents/${id}/acknowledge`, headers: c.admin });
+  t.equal(ack.statusCode, 200);
+  const stopped = await state(c, id);
+  t.equal(stopped.stop_reason, 'acknowledged', 'acknowledging through the API stops escalation in its transaction');
+  t.equal(await elapse(c, id), 0, 'no timer is left to fire');
+  await c.run();
+  t.equal((await notifications(c, id)).length, 2, 'no page after the acknowledgement');
+
+  await c.app.inject({ method: 'POST', url: `/v1/incidents/${id}/resolve`, headers: c.admin });
+  const reopened = await c.app.inject({ method: 'POST', url: `/v1/incidents/${id}/reopen`, headers: c.admin });
+  t.equal(reopened.statusCode, 200);
+  t.same([(await state(c, id)).cycle, (await state(c, id)).stopped_at], [1, null], 'a reopen starts a new cycle');
+  await c.run();
+  t.same((await notifications(c, id)).slice(2), ['1/0 chat #incidents notify', '1/0 email alice@example.com page']);
+  const kinds = (await c.app.inject({ url: `/v1/incidents/${id}/timeline?limit=200`, headers: c.admin }))
+    .json()
+    .items.map((e: { kind: string }) => e.kind);
+  t.same(
+    kinds.filter((k: string) => k.startsWith('escalation') || ['declared', 'acknowledged', 'resolved', 'reopened'].includes(k)),
+    [
+      'declared',
+      'escalation_started',
+      'escalation_step',
+      'acknowledged',
+      'escalation_stopped',
+      'resolved',
+      'reopened',
+      'escalation_started',
+      'escalation_step',
+    ],
+  );
+});
