@@ -13,7 +13,7 @@ import type { IncidentRole, Severity } from '../vocabulary.js';
 import { type Actor, actorLabel } from './actors.js';
 import { addEvent, addEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
-import { decideTransition, type IncidentAction, planTransition, requestedStatus } from './lifecycle.js';
+import { decideTransition, type IncidentAction, planTransition, requestedStatus, type TransitionPlan } from './lifecycle.js';
 import { DEFAULT_POLICY, type IncidentPolicy } from './policy.js';
 import { etagOf, findIncident } from './queries.js';
 
@@ -78,22 +78,36 @@ export function actOnIncident(
       { ...plan.set, ...(action.type === 'reopen' ? { reopen_count: row.reopen_count + 1 } : {}) },
       now,
     );
-    if (plan.resolveFiringAlerts) {
-      await trx
-        .updateTable('alerts')
-        .set({ status: 'resolved', ends_at: now })
-        .where('incident_id', '=', row.id)
-        .where('status', '=', 'firing')
-        .execute();
-      await trx.updateTable('incidents').set({ firing_count: 0 }).where('id', '=', row.id).execute();
-    }
     await addEvents(trx, row.id, plan.events, actor, now);
-    // Escalation follows in the same transaction: acknowledging stops paging, resolving stops everything.
-    if (plan.set.acknowledged_at) await onIncidentChange(trx, { incidentId: row.id, kind: 'acknowledged', at: now });
-    if (plan.set.status === 'resolved') await onIncidentChange(trx, { incidentId: row.id, kind: 'resolved', at: now });
-    if (action.type === 'reopen') await onIncidentChange(trx, { incidentId: row.id, kind: 'reopened', at: now });
+    await afterTransition(trx, row.id, plan, action, now);
     return { changed: true, row: plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated };
   });
+}
+
+/**
+ * What a transition writes besides the incident row and its events, wherever it is applied
+ * (the actions here, a status update): alerts a person's resolve ended, and escalation told in the
+ * same transaction (acknowledging stops paging, resolving stops everything, a reopen restarts).
+ */
+export async function afterTransition(
+  trx: Trx,
+  incidentId: string,
+  plan: TransitionPlan,
+  action: IncidentAction,
+  now: Date,
+): Promise<void> {
+  if (plan.resolveFiringAlerts) {
+    await trx
+      .updateTable('alerts')
+      .set({ status: 'resolved', ends_at: now })
+      .where('incident_id', '=', incidentId)
+      .where('status', '=', 'firing')
+      .execute();
+    await trx.updateTable('incidents').set({ firing_count: 0 }).where('id', '=', incidentId).execute();
+  }
+  if (plan.set.acknowledged_at) await onIncidentChange(trx, { incidentId, kind: 'acknowledged', at: now });
+  if (plan.set.status === 'resolved') await onIncidentChange(trx, { incidentId, kind: 'resolved', at: now });
+  if (action.type === 'reopen') await onIncidentChange(trx, { incidentId, kind: 'reopened', at: now });
 }
 
 export interface DeclareInput {

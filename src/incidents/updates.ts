@@ -13,8 +13,8 @@ import { type Actor, actorLabel } from './actors.js';
 import { nextUpdateDue } from './communications.js';
 import { addEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
-import { decideTransition, planTransition, requestedStatus } from './lifecycle.js';
-import { checkIfMatch, type WriteOptions } from './lifecycle-service.js';
+import { decideTransition, type IncidentAction, planTransition, requestedStatus, type TransitionPlan } from './lifecycle.js';
+import { afterTransition, checkIfMatch, type WriteOptions } from './lifecycle-service.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { findIncident } from './queries.js';
 
@@ -43,6 +43,7 @@ export function postStatusUpdate(
     const who = actorLabel(actor);
     const events: NewEvent[] = [];
     const set: Record<string, unknown> = { last_update_at: now, updated_at: now };
+    let transition: { plan: TransitionPlan; action: IncidentAction } | undefined;
 
     // The status moves through the one state machine; the same status is just an update.
     if (input.status !== row.status) {
@@ -58,15 +59,7 @@ export function postStatusUpdate(
         const plan = planTransition(row, action, t, who, policy, now);
         Object.assign(set, plan.set);
         events.push(...plan.events);
-        if (plan.resolveFiringAlerts) {
-          await trx
-            .updateTable('alerts')
-            .set({ status: 'resolved', ends_at: now })
-            .where('incident_id', '=', row.id)
-            .where('status', '=', 'firing')
-            .execute();
-          set.firing_count = 0;
-        }
+        transition = { plan, action };
       }
     }
     const publicMessage = input.publicMessage?.trim() || null;
@@ -89,10 +82,12 @@ export function postStatusUpdate(
     );
     const updated = await trx.updateTable('incidents').set(set).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
     const ids = await addEvents(trx, row.id, events, actor, now);
+    // Alerts a resolve ended, and escalation told: as for any other transition.
+    if (transition) await afterTransition(trx, row.id, transition.plan, transition.action, now);
     if (publicMessage) {
       await trx.insertInto('public_updates').values({ incident_id: row.id, status, message: publicMessage, posted_at: now }).execute();
     }
-    return { row: updated, eventId: ids.at(-1)! };
+    return { row: transition?.plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated, eventId: ids.at(-1)! };
   });
 }
 

@@ -54,7 +54,9 @@ t.test('a generated client type-checks and walks an incident from declaration to
   t.equal(result.afterResolve, 'KLX_INVALID_TRANSITION');
   t.same(result.kinds, [
     'declared',
+    'escalation_started', // the SEV2 default policy pages the on-call
     'acknowledged',
+    'escalation_stopped',
     'role_assigned',
     'status_changed',
     'status_changed',

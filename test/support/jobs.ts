@@ -23,3 +23,6 @@ export async function runDueJobs(db: Db, pool: pg.Pool, taskList: TaskList): Pro
   }
   throw new Error('jobs stayed locked 5 s after runOnce returned');
 }
+
+/** Escalation and notification events: kept out of assertions about what people and alerts did. */
+export const isPagingEvent = (e: { kind: string }) => /^(escalat|notification_|update_reminder|pager_callback)/.test(e.kind);
