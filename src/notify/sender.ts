@@ -112,7 +112,9 @@ async function record(deps: NotifyDeps, row: NotificationRow, result: SendResult
       updated_at: now,
     });
     await notificationFailed(trx, failed, error!, now);
-    if (row.purpose !== 'digest' && deps.escalateNow) {
+    // A delivery failure uses the next step at once; a channel Klaxon has no address for does not (see unconfigured()).
+    const gap = result.outcome === 'permanent' && result.unconfigured === true;
+    if (row.purpose !== 'digest' && deps.escalateNow && !gap) {
       const reason = `${row.purpose} by ${row.channel} to ${row.target} failed: ${error}`;
       await deps.escalateNow(trx, row.incident_id, reason, { cycle: row.cycle, step: row.step });
     }

@@ -93,3 +93,61 @@ t.test('a permanent 4xx from a webhook: recorded as failed, and the next step fi
   ).map((e) => e.kind);
   t.ok(kinds.indexOf('notification_failed') < kinds.lastIndexOf('notification_sent'), `failed, then sent: ${kinds.join(', ')}`);
 });
+
+t.test('a channel Klaxon has no address for is recorded as failed but does not re-page at once', async (t) => {
+  const { app, auth, handle } = await buildTestApp(t);
+  const smtp = await startSmtp(t);
+  const admin = await auth('admin');
+  // No KLAXON_CHAT_WEBHOOKS: the chat post beside the page cannot go anywhere.
+  const taskList = buildTaskList(
+    handle.db,
+    {
+      revokedKeyRetentionDays: 30,
+      deliveryRetentionDays: 7,
+      deliveryBodyMax: 8192,
+      notify: notifySettings({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }),
+    },
+    log,
+  );
+  const policy = await app.inject({
+    method: 'POST',
+    url: '/v1/escalation-policies',
+    headers: admin,
+    payload: {
+      name: 'search SEV1',
+      match: { severities: ['SEV1'], services: ['search'] },
+      repeat: 0,
+      steps: [
+        {
+          delaySeconds: 0,
+          targets: [
+            { type: 'email', address: 'oncall@example.com' },
+            { type: 'chat', channel: '#incidents' },
+          ],
+        },
+        { delaySeconds: 3600, targets: [{ type: 'email', address: 'boss@example.com' }] },
+      ],
+    },
+  });
+  t.equal(policy.statusCode, 201, policy.body);
+  const declared = await app.inject({
+    method: 'POST',
+    url: '/v1/incidents',
+    headers: admin,
+    payload: { title: 'Search down', severity: 'SEV1', service: 'search' },
+  });
+  const incidentId = declared.json().id as string;
+  for (let i = 0; i < 5; i++) await runDueJobs(handle.db, handle.pool, taskList);
+
+  t.same(smtp.recipients, [['oncall@example.com']], 'the on-call paged once; step 2 still waits for its hour');
+  const list = (await app.inject({ url: `/v1/incidents/${incidentId}/notifications`, headers: admin })).json();
+  t.match(list.items.map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`).sort(), ['chat:failed', 'email:sent']);
+  t.match(
+    list.items.find((n: { channel: string }) => n.channel === 'chat'),
+    { lastError: /KLAXON_CHAT_WEBHOOKS/ },
+  );
+  const kinds = (await handle.db.selectFrom('incident_events').select('kind').where('incident_id', '=', incidentId).execute()).map(
+    (e) => e.kind,
+  );
+  t.notOk(kinds.includes('escalated'), 'no escalation at once');
+});

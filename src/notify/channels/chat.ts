@@ -1,5 +1,5 @@
 import { postJson } from './http.js';
-import { type ChannelSend, permanent } from './types.js';
+import { type ChannelSend, unconfigured } from './types.js';
 
 const EMOJI: Record<string, string> = {
   SEV1: ':rotating_light:',
@@ -25,7 +25,7 @@ export function chatBody(message: Parameters<ChannelSend>[0]): string {
 export function chatChannel(webhooks: Record<string, string>, timeoutMs: number): ChannelSend {
   return async (message) => {
     const url = webhooks[message.address];
-    if (!url) return permanent(`no incoming-webhook URL is configured for chat channel ${message.address} (KLAXON_CHAT_WEBHOOKS)`);
+    if (!url) return unconfigured(`no incoming-webhook URL is configured for chat channel ${message.address} (KLAXON_CHAT_WEBHOOKS)`);
     return postJson(url, chatBody(message), {}, timeoutMs, `chat webhook for ${message.address}`);
   };
 }

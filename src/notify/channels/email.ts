@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { type ChannelSend, permanent, retryable, sent } from './types.js';
+import { type ChannelSend, permanent, retryable, sent, unconfigured } from './types.js';
 
 const RETRY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
@@ -20,7 +20,7 @@ export function classifySmtpError(err: unknown, secret?: string): ReturnType<typ
  * Message-ID is the notification's, so a resend after a crash mid-send is recognisable.
  */
 export function emailChannel(smtpUrl: string | undefined, from: string, timeoutMs: number): ChannelSend {
-  if (!smtpUrl) return async () => permanent('email is not configured (SMTP_URL is unset)');
+  if (!smtpUrl) return async () => unconfigured('email is not configured (SMTP_URL is unset)');
   const password = passwordOf(smtpUrl);
   const transport = nodemailer.createTransport(smtpUrl, {
     connectionTimeout: timeoutMs,

@@ -1,5 +1,5 @@
 import { postJson } from './http.js';
-import { type ChannelSend, permanent } from './types.js';
+import { type ChannelSend, unconfigured } from './types.js';
 
 const PD_SEVERITY: Record<string, string> = { SEV1: 'critical', SEV2: 'error', SEV3: 'warning', SEV4: 'info' };
 
@@ -33,7 +33,7 @@ export function pagerBody(message: Parameters<ChannelSend>[0]): string {
 /** Pager: an outbound call to the configured endpoint (KLAXON_PAGER_URL). */
 export function pagerChannel(url: string | undefined, timeoutMs: number): ChannelSend {
   return async (message) => {
-    if (!url) return permanent('no pager endpoint is configured (KLAXON_PAGER_URL)');
+    if (!url) return unconfigured('no pager endpoint is configured (KLAXON_PAGER_URL)');
     return postJson(url, pagerBody(message), { 'idempotency-key': message.idempotencyKey }, timeoutMs, 'pager endpoint');
   };
 }
