@@ -74,7 +74,7 @@ t.test("the Markdown follows the seeds' post-mortem template", async (t) => {
     resolved,
   );
   const seedHeadings = seedTemplateHeadings();
-  const ours = [...text.matchAll(/^(#{1,2} [^:\n]+)/gm)].map((m) => m[1]);
+  const ours = [...text.matchAll(/^(#{1,2} [^:\n]+)/gm)].map((m) => m[1]!);
   t.ok(seedHeadings.length >= 9, `the seeds' headings were found: ${seedHeadings.join(', ')}`);
   t.same(
     ours.filter((h) => seedHeadings.includes(h)),
