@@ -259,6 +259,7 @@ t.test('unconfigured channels and unknown chat channels fail permanently, naming
     );
   await drainJobs(db, pool, taskList);
   const rows = await notifications(db);
+  t.equal(rows.length, 3, 'no more and no fewer');
   t.match(rows, [
     { status: 'failed', last_error: /SMTP_URL/ },
     { status: 'failed', last_error: /KLAXON_CHAT_WEBHOOKS/ },
@@ -283,6 +284,7 @@ t.test('a page for an incident acknowledged or resolved before it went out is ca
   await db.updateTable('incidents').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', resolved.id).execute();
   await drainJobs(db, pool, taskList);
   const rows = await notifications(db);
+  t.equal(rows.length, 3, 'no more and no fewer');
   t.match(rows, [
     { status: 'cancelled', last_error: /acknowledged/ },
     { status: 'cancelled', last_error: /resolved/ },

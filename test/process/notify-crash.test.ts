@@ -35,7 +35,9 @@ t.test('killed after queueing, before sending: the restarted server sends the pa
   await until('the child to queue', () => out.includes('QUEUED'));
   child.kill('SIGKILL');
   await exited;
-  t.match(await notifications(db), [{ status: 'pending', attempts: 0 }], 'queued, not sent, when the process died');
+  const now1 = await notifications(db);
+  t.equal(now1.length, 1, 'exactly one notification');
+  t.match(now1, [{ status: 'pending', attempts: 0 }], 'queued, not sent, when the process died');
 
   const server = await startServer({ DATABASE_URL: url, KLAXON_ADMIN_KEY: ADMIN, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
   t.teardown(() => server.proc.kill('SIGKILL'));
@@ -80,7 +82,9 @@ t.test('killed mid-send: once the claim expires, the restarted server sends it, 
   await until('the send to start', async () => (await notifications(db))[0]!.status === 'sending');
   first.proc.kill('SIGKILL');
   await first.exit;
-  t.match(await notifications(db), [{ status: 'sending', attempts: 1 }], 'claimed and mid-send when the process died');
+  const now2 = await notifications(db);
+  t.equal(now2.length, 1, 'exactly one notification');
+  t.match(now2, [{ status: 'sending', attempts: 1 }], 'claimed and mid-send when the process died');
 
   const second = await startServer({ ...env, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
   t.teardown(() => second.proc.kill('SIGKILL'));
@@ -94,6 +98,7 @@ t.test('killed mid-send: once the claim expires, the restarted server sends it, 
     .where('notification_id', '=', row!.id)
     .orderBy('attempt')
     .execute();
+  t.equal(attempts.length, 2, 'no more and no fewer');
   t.match(attempts, [
     { attempt: 1, outcome: 'retryable', error: /stopped before recording/ },
     { attempt: 2, outcome: 'sent' },

@@ -298,6 +298,7 @@ t.test('the status page: public updates only, escaped, never internal notes, lab
     [{ status: 'identified', message: hostile, at: status.incidents[1].updates[0].at }],
     'only the public update',
   );
+  t.equal(status.recentlyResolved.length, 1, 'no more and no fewer');
   t.match(status.recentlyResolved, [
     { title: 'Service disruption: orders', status: 'resolved', updates: [{ message: 'Orders are back to normal.' }] },
   ]);

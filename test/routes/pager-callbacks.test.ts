@@ -11,6 +11,7 @@ t.test('pager callbacks: signed, replay-protected, acting for the responder, on 
 
   const unsigned = await app.inject({ method: 'POST', url: '/v1/integrations', headers: admin, payload: { name: 'pd', kind: 'pager' } });
   t.equal(unsigned.statusCode, 400, 'a pager integration must be signed');
+  t.equal(unsigned.json().errors.length, 1, 'no more and no fewer');
   t.match(unsigned.json().errors, [{ path: '/body/signed' }]);
 
   const pager = await createIntegration(app, admin, { name: 'pagerduty-bridge', kind: 'pager', signed: true });

@@ -178,6 +178,7 @@ t.test('the incident report, as JSON and Markdown', async (t) => {
   t.ok(r.end);
   t.equal(r.durationSeconds, Math.floor((Date.parse(r.end) - Date.parse(r.start)) / 1000));
   t.ok(r.timeline.length >= 2);
+  t.equal(r.actionItems.length, 1, 'no more and no fewer');
   t.match(r.actionItems, [{ title: 'Alert on pool usage', owner: 'bob' }]);
   await call('POST', `/v1/incidents/${inc.id}/postmortem`);
   await call('PUT', `/v1/incidents/${inc.id}/postmortem`, { rootCause: 'Pool exhaustion' });
