@@ -13,7 +13,14 @@ import type { IncidentRole, Severity } from '../vocabulary.js';
 import { type Actor, actorLabel } from './actors.js';
 import { addEvent, addEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
-import { decideTransition, type IncidentAction, planTransition, requestedStatus, type TransitionPlan } from './lifecycle.js';
+import {
+  decideTransition,
+  type IncidentAction,
+  planTransition,
+  requestedStatus,
+  type Transition,
+  type TransitionPlan,
+} from './lifecycle.js';
 import { DEFAULT_POLICY, type IncidentPolicy } from './policy.js';
 import { etagOf, findIncident } from './queries.js';
 
@@ -64,12 +71,7 @@ export function actOnIncident(
     const now = opts.now ?? new Date();
     const row = await gather(trx, ref, opts);
     const t = decideTransition(row.status, action);
-    if (!t.ok) {
-      throw Errors.invalidTransition(
-        `Incident #${row.number} is ${t.from}; requested: ${t.requested}. ${t.reason[0]!.toUpperCase()}${t.reason.slice(1)}.`,
-        [{ path: '/status', message: `current: ${t.from}; requested: ${requestedStatus(action)}` }],
-      );
-    }
+    if (!t.ok) throw refusal(row, t, action, '/status');
     if (!t.changed) return { changed: false, row };
     const plan = planTransition(row, action, t, actorLabel(actor), opts.policy ?? DEFAULT_POLICY, now);
     const updated = await update(
@@ -82,6 +84,14 @@ export function actOnIncident(
     await afterTransition(trx, row.id, plan, action, now);
     return { changed: true, row: plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated };
   });
+}
+
+/** The 409 for a refused transition, naming the current and the requested state (one wording, wherever it is refused). */
+export function refusal(row: Pick<IncidentRow, 'number'>, t: Extract<Transition, { ok: false }>, action: IncidentAction, path: string) {
+  return Errors.invalidTransition(
+    `Incident #${row.number} is ${t.from}; requested: ${t.requested}. ${t.reason[0]!.toUpperCase()}${t.reason.slice(1)}.`,
+    [{ path, message: `current: ${t.from}; requested: ${requestedStatus(action)}` }],
+  );
 }
 
 /**

@@ -7,14 +7,13 @@
  */
 import { type Db, inTransaction } from '../db/client.js';
 import type { IncidentRow } from '../db/schema.js';
-import { Errors } from '../errors.js';
 import type { WorkingStatus } from '../vocabulary.js';
 import { type Actor, actorLabel } from './actors.js';
 import { nextUpdateDue } from './communications.js';
 import { addEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
-import { decideTransition, type IncidentAction, planTransition, requestedStatus, type TransitionPlan } from './lifecycle.js';
-import { afterTransition, checkIfMatch, type WriteOptions } from './lifecycle-service.js';
+import { decideTransition, type IncidentAction, planTransition, type TransitionPlan } from './lifecycle.js';
+import { afterTransition, checkIfMatch, refusal, type WriteOptions } from './lifecycle-service.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { findIncident } from './queries.js';
 
@@ -49,12 +48,7 @@ export function postStatusUpdate(
     if (input.status !== row.status) {
       const action = { type: 'status', status: input.status } as const;
       const t = decideTransition(row.status, action);
-      if (!t.ok) {
-        throw Errors.invalidTransition(
-          `Incident #${row.number} is ${t.from}; the update says ${t.requested}. ${t.reason[0]!.toUpperCase()}${t.reason.slice(1)}.`,
-          [{ path: '/body/status', message: `current: ${t.from}; requested: ${requestedStatus(action)}` }],
-        );
-      }
+      if (!t.ok) throw refusal(row, t, action, '/body/status');
       if (t.changed) {
         const plan = planTransition(row, action, t, who, policy, now);
         Object.assign(set, plan.set);
