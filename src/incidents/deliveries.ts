@@ -5,10 +5,13 @@ import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
 import type { VerifiedSignature } from '../ingest/signature.js';
 import { type AdapterResult, PayloadError } from '../ingest/types.js';
-import { alertsIngested } from '../metrics.js';
+import { alertsIngested, repeatPath } from '../metrics.js';
 import { applyAlertActions } from './alert-actions.js';
-import { type AlertSummary, applyAlerts, type IngestIntegration } from './engine.js';
+import { Coalescer } from './coalescer.js';
+import { type AlertSummary, applyAlerts, type IngestIntegration, prepareAlerts } from './engine.js';
 import type { Trx } from './incident-store.js';
+import { applyRepeats, type RepeatDelivery } from './repeat-store.js';
+import { AlertMemory, learned, planRepeat } from './repeats.js';
 import { loadActiveSilences } from './silences.js';
 
 export interface DeliveryResult {
@@ -68,7 +71,77 @@ export async function applyDecoded(db: Db, input: DeliveryInput, result: Adapter
   const applied = await retryOnConflict(() => applyOnce(db, input, result));
   // Counted once committed: a transaction retried after a deadlock counts once.
   for (const alert of applied.alerts) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
+  if (!applied.replay && result.alerts.length > 0) {
+    const { memory } = repeatState(db);
+    const alerts = [...prepareAlerts(input.integration, result).values()];
+    for (const [identity, known] of learned(alerts, applied.alerts)) memory.set(input.integration.id, identity, known);
+  }
   return applied;
+}
+
+/** Per database: what this process last saw of each alert, and the coalescer of repeat deliveries. */
+interface RepeatState {
+  memory: AlertMemory;
+  /** A delivery id; null when the delivery no longer holds as a repeat; 'failed' when its statement failed. */
+  coalescer: Coalescer<RepeatDelivery, number | null | 'failed'>;
+}
+const repeatStates = new WeakMap<Db, RepeatState>();
+
+/** Up to 3 repeat statements at once (of the pool's connections), each carrying up to 200 deliveries. */
+function repeatState(db: Db): RepeatState {
+  let state = repeatStates.get(db);
+  if (!state) {
+    const run = (batch: RepeatDelivery[]): Promise<(number | null | 'failed')[]> =>
+      // A deadlock with the full path, a lost connection: the full path answers each delivery.
+      applyRepeats(db, batch).catch(() => batch.map(() => 'failed' as const));
+    state = { memory: new AlertMemory(), coalescer: new Coalescer(run, 3, 200) };
+    repeatStates.set(db, state);
+  }
+  return state;
+}
+
+/**
+ * The repeat path (repeats.ts): a delivery that only repeats alerts already firing is applied by
+ * one guarded statement, shared with the other repeats in flight (repeat-store.ts). `keyHash` is
+ * the key the sender authenticated with; the statement re-checks it. Null when the delivery is not
+ * a repeat, or no longer one in the database: it then takes the full path, which decodes again
+ * (and answers a body it cannot decode).
+ */
+export async function tryRepeat(db: Db, input: DeliveryInput & { source: AdapterSource }, keyHash: string): Promise<DeliveryResult | null> {
+  if (input.signature) return null;
+  let result: AdapterResult;
+  try {
+    result = decode(input);
+  } catch {
+    return null;
+  }
+  if (result.actions?.length) return null;
+  const { memory, coalescer } = repeatState(db);
+  const integrationId = input.integration.id;
+  const alerts = [...prepareAlerts(input.integration, result).values()];
+  const plan = planRepeat(alerts, (identity) => memory.get(integrationId, identity));
+  if (!plan) return null;
+  const outcome = { alerts: plan.summaries, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
+  const deliveryId = await coalescer.submit({
+    integrationId,
+    keyHash,
+    integrationVersion: input.integration.updatedAt,
+    record: deliveryRecord(input, 200, outcome),
+    alerts: plan.alerts,
+  });
+  if (deliveryId === 'failed') {
+    repeatPath.inc({ result: 'failed' });
+    return null;
+  }
+  if (deliveryId === null) {
+    // What this process remembered no longer holds: forget it, the full path will teach it again.
+    for (const { alert } of plan.alerts) memory.set(integrationId, alert.identity, undefined);
+    repeatPath.inc({ result: 'fallback' });
+    return null;
+  }
+  repeatPath.inc({ result: 'applied' });
+  for (const alert of plan.summaries) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
+  return { deliveryId, integrationId, ...outcome };
 }
 
 /** PostgreSQL's "try again" answers: the whole transaction rolled back, so rerunning it is safe. */
@@ -156,24 +229,40 @@ function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult
   });
 }
 
-/** The audit record of one delivery (body cut at bodyMax), in the caller's transaction when given one. */
-export async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: number, outcome: unknown): Promise<number> {
+/** A `deliveries` row as written: the body cut at bodyMax, text made storable. */
+export interface DeliveryRecord {
+  integration_id: string;
+  source: string;
+  status_code: number;
+  outcome: string;
+  body: string;
+  body_bytes: number;
+  received_at: Date;
+  request_id?: string;
+}
+
+export function deliveryRecord(input: DeliveryInput, statusCode: number, outcome: unknown): DeliveryRecord {
   const bytes = Buffer.byteLength(input.rawBody);
   const kept = bytes <= input.bodyMax ? input.rawBody : truncateUtf8(input.rawBody, input.bodyMax);
+  return {
+    integration_id: input.integration.id,
+    source: input.source,
+    status_code: statusCode,
+    // Notes echo sender text too (Uptime Kuma's test message): keep jsonb able to hold any of it.
+    outcome: JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
+    // NUL cannot be stored in text; the audit copy shows it escaped.
+    body: kept.replaceAll('\u0000', '\\u0000'),
+    body_bytes: bytes,
+    received_at: input.now,
+    ...(input.requestId ? { request_id: input.requestId } : {}),
+  };
+}
+
+/** The audit record of one delivery, in the caller's transaction when given one. */
+export async function recordDelivery(db: Db | Trx, input: DeliveryInput, statusCode: number, outcome: unknown): Promise<number> {
   const row = await db
     .insertInto('deliveries')
-    .values({
-      integration_id: input.integration.id,
-      source: input.source,
-      status_code: statusCode,
-      // Notes echo sender text too (Uptime Kuma's test message): keep jsonb able to hold any of it.
-      outcome: JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
-      // NUL cannot be stored in text; the audit copy shows it escaped.
-      body: kept.replaceAll('\u0000', '\\u0000'),
-      body_bytes: bytes,
-      received_at: input.now,
-      ...(input.requestId ? { request_id: input.requestId } : {}),
-    })
+    .values(deliveryRecord(input, statusCode, outcome))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);

@@ -22,6 +22,8 @@ export interface IngestIntegration {
   reopenWindowSeconds: number;
   /** The pinned body format of a health integration (`auto` elsewhere). */
   format: HealthFormat;
+  /** The row's updated_at as read (to the millisecond): the repeat path checks it is still current. */
+  updatedAt: Date;
 }
 
 export type { AlertOutcome } from '../vocabulary.js';
@@ -57,6 +59,23 @@ export function groupKeyFor(alert: NormalizedAlert, groupingLabels: string[]): s
 }
 
 /**
+ * A delivery's alerts as this integration sees them: group key, service and severity decided,
+ * one per identity (within one delivery the last word on an identity wins), in the order of first mention.
+ */
+export function prepareAlerts(integration: IngestIntegration, result: AdapterResult): Map<string, Prepared> {
+  const byIdentity = new Map<string, Prepared>();
+  for (const alert of result.alerts) {
+    byIdentity.set(alert.identity, {
+      ...alert,
+      groupKey: groupKeyFor(alert, integration.groupingLabels),
+      service: alert.service ?? integration.service ?? undefined,
+      decided: alertSeverity(alert, integration.rules),
+    });
+  }
+  return byIdentity;
+}
+
+/**
  * Applies one delivery's alerts inside the caller's transaction: dedup by
  * (integration, identity), one open incident per group key, resolve when the
  * last alert resolves, reopen within the window. Groups are locked in sorted
@@ -71,16 +90,7 @@ export async function applyAlerts(
 ): Promise<AlertSummary[]> {
   let silences: Promise<ActiveSilence[]> | undefined;
   const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
-  const byIdentity = new Map<string, Prepared>();
-  for (const alert of result.alerts) {
-    // Within one delivery the last word on an identity wins.
-    byIdentity.set(alert.identity, {
-      ...alert,
-      groupKey: groupKeyFor(alert, integration.groupingLabels),
-      service: alert.service ?? integration.service ?? undefined,
-      decided: alertSeverity(alert, integration.rules),
-    });
-  }
+  const byIdentity = prepareAlerts(integration, result);
   // Groups in sorted order (so concurrent deliveries take group locks without deadlock);
   // within a group the sender's order is kept, so its first firing alert names the incident.
   const ordered = [...byIdentity.values()].sort((a, b) => cmp(a.groupKey, b.groupKey));

@@ -11,6 +11,37 @@ import { Errors } from '../errors.js';
  * hash is compared again in constant time.
  */
 export async function integrationForKey(db: Db, kind: IntegrationKind, secret: string | undefined): Promise<IntegrationRow> {
+  const row = await lookUp(db, kind, secret);
+  // Remembered for the repeat path, which re-checks the key in its own statement; a signed
+  // integration's deliveries never take it, so its row is not kept.
+  if (!row.signing_secret) remember(db, hashKey(secret ?? ''), row);
+  return row;
+}
+
+/** Integrations by key hash, as this process last authenticated them: hints only, never trusted. */
+const seen = new WeakMap<Db, Map<string, IntegrationRow>>();
+const MAX_REMEMBERED = 10_000;
+
+function remember(db: Db, keyHash: string, row: IntegrationRow): void {
+  let rows = seen.get(db);
+  if (!rows) seen.set(db, (rows = new Map()));
+  rows.delete(keyHash);
+  if (rows.size >= MAX_REMEMBERED) rows.delete(rows.keys().next().value!);
+  rows.set(keyHash, row);
+}
+
+/**
+ * The integration this process last authenticated with this key, without asking the database.
+ * Only for a write that re-checks the key itself in the same statement (the repeat path): the key
+ * may have been revoked since, here or by another Klaxon process.
+ */
+export function rememberedIntegration(db: Db, kind: IntegrationKind, secret: string | undefined): IntegrationRow | undefined {
+  if (!secret) return undefined;
+  const row = seen.get(db)?.get(hashKey(secret));
+  return row?.kind === kind ? row : undefined;
+}
+
+async function lookUp(db: Db, kind: IntegrationKind, secret: string | undefined): Promise<IntegrationRow> {
   const wanted = hashKey(secret ?? '');
   const row = secret
     ? await db

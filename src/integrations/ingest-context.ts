@@ -20,6 +20,7 @@ export function ingestContext(row: IntegrationRow): IngestIntegration {
       promoteAfterAlerts: row.promote_after_alerts,
       reopenWindowSeconds: row.reopen_window_seconds,
       format: row.format,
+      updatedAt: new Date(row.updated_at.getTime()),
     };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, ctx);

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { hashKey } from '../../auth/api-keys.js';
 import type { IntegrationKind, IntegrationRow } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
-import { ingestDelivery } from '../../incidents/deliveries.js';
+import { ingestDelivery, tryRepeat } from '../../incidents/deliveries.js';
 import type { AdapterSource } from '../../ingest/index.js';
 import { type VerifiedSignature, verifyGrafanaSignature, verifySignature } from '../../ingest/signature.js';
-import { integrationForKey } from '../../integrations/authenticate.js';
+import { integrationForKey, rememberedIntegration } from '../../integrations/authenticate.js';
 import { recordBeat } from '../../integrations/heartbeats.js';
 import { ingestContext } from '../../integrations/ingest-context.js';
 import { bearerToken } from '../../plugins/auth.js';
@@ -18,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The integration whose key authenticated a webhook or heartbeat request. */
     integration?: IntegrationRow;
+    /** True when `integration` is only what this process remembered of the key (not yet checked). */
+    integrationRemembered?: boolean;
   }
 }
 
@@ -54,15 +57,31 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
 
   // The key is checked in onRequest, before a byte of the body is read: an unauthenticated
   // sender gets its 401 without making Klaxon buffer up to the body limit.
+  const secretOf = (request: FastifyRequest) => (request.params as { key?: string }).key ?? bearerToken(request.headers.authorization);
   const authenticate = (kind: IntegrationKind) => async (request: FastifyRequest) => {
-    const { key } = request.params as { key?: string };
-    request.integration = await integrationForKey(app.db, kind, key ?? bearerToken(request.headers.authorization));
+    request.integration = await integrationForKey(app.db, kind, secretOf(request));
+  };
+  // A webhook's key may be remembered: its repeat deliveries re-check it in their one statement,
+  // and anything else checks it with the database first (receive, below).
+  const authenticateWebhook = (kind: IntegrationKind) => async (request: FastifyRequest) => {
+    const remembered = rememberedIntegration(app.db, kind, secretOf(request));
+    if (remembered) {
+      request.integration = remembered;
+      request.integrationRemembered = true;
+    } else await authenticate(kind)(request);
   };
 
   const receive = (source: AdapterSource) => async (request: FastifyRequest) => {
-    const row = request.integration!;
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const now = new Date();
+    const bodyMax = app.config.KLAXON_DELIVERY_BODY_MAX;
+    if (!request.integration!.signing_secret) {
+      const integration = ingestContext(request.integration!);
+      const repeat = await tryRepeat(app.db, { integration, source, rawBody, now, bodyMax }, hashKey(secretOf(request) ?? ''));
+      if (repeat) return repeat;
+    }
+    if (request.integrationRemembered) await authenticate(source)(request);
+    const row = request.integration!;
     let signature: VerifiedSignature | undefined;
     if (row.signing_secret && source === 'grafana') {
       // Grafana signs with its own header (HMAC of the body, or of "<timestamp>:<body>").
@@ -76,7 +95,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
       signature = check.signature;
     }
     const integration = ingestContext(row);
-    return ingestDelivery(app.db, { integration, source, rawBody, now, bodyMax: app.config.KLAXON_DELIVERY_BODY_MAX, signature });
+    return ingestDelivery(app.db, { integration, source, rawBody, now, bodyMax, signature });
   };
 
   for (const [source, doc] of Object.entries(SOURCES) as [AdapterSource, (typeof SOURCES)[AdapterSource]][]) {
@@ -97,7 +116,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
       params: KeyParams,
       security: [],
     };
-    const onRequest = authenticate(source);
+    const onRequest = authenticateWebhook(source);
     app.post(`/v1/webhooks/${source}`, { schema, onRequest }, receive(source));
     app.post(`/v1/webhooks/${source}/:key`, { schema: withKey, onRequest }, receive(source));
   }

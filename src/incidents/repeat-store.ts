@@ -1,0 +1,99 @@
+/**
+ * The repeat path's one statement: many repeat deliveries, from any integrations and groups,
+ * applied together in a single round trip with no BEGIN/COMMIT (one statement is one
+ * transaction). For each delivery it re-checks, against the database:
+ * - the integration key still exists and has not expired, and the integration is not deleted
+ *   nor changed since this process read it (so a revoked key is never served from memory);
+ * - every alert still fires, in the incident remembered, with the same severity and group
+ *   key, and that incident is open.
+ * A delivery passing every check is applied (its alerts' sightings counted, their text
+ * refreshed, the delivery recorded); one that fails any is not touched at all and goes down the
+ * full path. Alert rows are locked in (integration, identity) order, so two of these statements
+ * cannot deadlock each other; a deadlock with the full path is answered by the full path.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+import type { DeliveryRecord } from './deliveries.js';
+import type { RepeatAlert } from './repeats.js';
+
+export interface RepeatDelivery {
+  integrationId: string;
+  keyHash: string;
+  /** The integration's updated_at as this process read it. */
+  integrationVersion: Date;
+  record: DeliveryRecord;
+  alerts: RepeatAlert[];
+}
+
+/** Applies what still holds; the delivery id of each applied delivery, null for the rest. */
+export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(number | null)[]> {
+  const d = batch.map((x, ix) => ({ ix, ...x }));
+  const a = d.flatMap((x) => x.alerts.map(({ alert, expected }) => ({ ix: x.ix, alert, expected })));
+  const col = <T, U>(rows: T[], f: (r: T) => U) => rows.map(f);
+  const { rows } = await sql<{ ix: number; id: string }>`
+    with d as (
+      select * from unnest(
+        ${col(d, (x) => x.ix)}::int[], ${col(d, (x) => x.integrationId)}::uuid[], ${col(d, (x) => x.keyHash)}::text[],
+        ${col(d, (x) => x.integrationVersion)}::timestamptz[], ${col(d, (x) => x.record.source)}::text[],
+        ${col(d, (x) => x.record.outcome)}::text[], ${col(d, (x) => x.record.body)}::text[],
+        ${col(d, (x) => x.record.body_bytes)}::int[], ${col(d, (x) => x.record.received_at)}::timestamptz[],
+        ${col(d, (x) => x.alerts.length)}::int[]
+      ) as d(ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n)
+    ),
+    a as (
+      select * from unnest(
+        ${col(a, (x) => x.ix)}::int[], ${col(a, (x) => x.alert.identity)}::text[], ${col(a, (x) => x.expected.incidentId)}::uuid[],
+        ${col(a, (x) => x.expected.severity)}::text[], ${col(a, (x) => x.expected.groupKey)}::text[],
+        ${col(a, (x) => x.alert.title)}::text[], ${col(a, (x) => JSON.stringify(x.alert.labels))}::text[],
+        ${col(a, (x) => JSON.stringify(x.alert.annotations))}::text[], ${col(a, (x) => x.alert.url ?? null)}::text[],
+        ${col(a, (x) => x.alert.startsAt)}::timestamptz[]
+      ) as a(ix, identity, incident_id, severity, group_key, title, labels, annotations, url, starts_at)
+    ),
+    authorized as (
+      select d.ix from d
+      join integration_keys k on k.key_hash = d.key_hash and k.integration_id = d.integration_id
+      join integrations i on i.id = d.integration_id
+      where (k.expires_at is null or k.expires_at > now()) and i.deleted_at is null
+        and date_trunc('milliseconds', i.updated_at) = d.integration_version
+    ),
+    locked as (
+      select al.id, al.integration_id, al.identity, al.incident_id, al.severity, al.group_key
+      from alerts al join incidents i on i.id = al.incident_id
+      where (al.integration_id, al.identity) in (select d.integration_id, a.identity from a join d using (ix))
+        and al.status = 'firing' and i.status <> 'resolved'
+      order by al.integration_id, al.identity
+      for update of al
+    ),
+    matched as (
+      select a.*, l.id as alert_id, d.received_at from a join d using (ix)
+      join locked l on l.integration_id = d.integration_id and l.identity = a.identity
+        and l.incident_id = a.incident_id and l.severity = a.severity and l.group_key = a.group_key
+    ),
+    ok as (
+      select m.ix from matched m join d using (ix) join authorized using (ix) group by m.ix, d.n having count(*) = d.n
+    ),
+    latest as (
+      select distinct on (m.alert_id) m.*, count(*) over (partition by m.alert_id) as k
+      from matched m join ok using (ix)
+      order by m.alert_id, m.ix desc
+    ),
+    counted as (
+      update alerts al set receive_count = al.receive_count + x.k, last_seen_at = x.received_at, title = x.title,
+        labels = x.labels::jsonb, annotations = x.annotations::jsonb, url = x.url, starts_at = coalesce(x.starts_at, al.starts_at)
+      from latest x where al.id = x.alert_id
+      returning al.id
+    ),
+    ids as (
+      select ok.ix, nextval(pg_get_serial_sequence('deliveries', 'id')) as id from ok
+    ),
+    recorded as (
+      insert into deliveries (id, integration_id, source, status_code, outcome, body, body_bytes, received_at)
+      overriding system value
+      select ids.id, d.integration_id, d.source, 200, d.outcome::jsonb, d.body, d.body_bytes, d.received_at
+      from ids join d using (ix)
+      returning id
+    )
+    select ids.ix, ids.id::text as id from ids`.execute(db);
+  const applied = new Map(rows.map((r) => [Number(r.ix), Number(r.id)]));
+  return d.map((x) => applied.get(x.ix) ?? null);
+}

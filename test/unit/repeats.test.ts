@@ -1,0 +1,113 @@
+import t from 'tap';
+import { Coalescer } from '../../src/incidents/coalescer.js';
+import type { PreparedAlert } from '../../src/incidents/incident-store.js';
+import { AlertMemory, type KnownAlert, learned, planRepeat } from '../../src/incidents/repeats.js';
+
+const prepared = (identity: string, over: Partial<PreparedAlert> = {}): PreparedAlert => ({
+  identity,
+  groupKey: 'g',
+  status: 'firing',
+  title: identity,
+  labels: {},
+  annotations: {},
+  startsAt: null,
+  endsAt: null,
+  severity: { severity: 'SEV3', reason: 'default' },
+  decided: { severity: 'SEV3', reason: 'default' },
+  ...over,
+});
+const known: KnownAlert = { incidentId: 'i1', incidentNumber: 7, severity: 'SEV3', groupKey: 'g' };
+const memory = (entries: Record<string, KnownAlert>) => (identity: string) => entries[identity];
+
+t.test('planRepeat: every alert firing and remembered unchanged → a repeat in its incident', async (t) => {
+  const plan = planRepeat([prepared('a'), prepared('b')], memory({ a: known, b: known }));
+  t.same(plan?.summaries, [
+    { identity: 'a', incidentId: 'i1', incidentNumber: 7, outcome: 'duplicate' },
+    { identity: 'b', incidentId: 'i1', incidentNumber: 7, outcome: 'duplicate' },
+  ]);
+  t.same(
+    plan?.alerts.map((a) => a.expected),
+    [known, known],
+  );
+});
+
+t.test('planRepeat: anything else takes the full path', async (t) => {
+  const m = memory({ a: known, b: known });
+  const cases: [string, PreparedAlert[]][] = [
+    ['no alerts', []],
+    ['one alert unknown', [prepared('a'), prepared('c')]],
+    ['a resolve', [prepared('a', { status: 'resolved' })]],
+    ['details omitted', [prepared('a', { detailsOmitted: true })]],
+    ['severity changed', [prepared('a', { decided: { severity: 'SEV1', reason: 'rule' } })]],
+    ['group changed', [prepared('a', { groupKey: 'other' })]],
+  ];
+  for (const [name, alerts] of cases) t.equal(planRepeat(alerts, m), null, name);
+});
+
+t.test('learned: firing in an incident is remembered; resolved, suppressed and stale are forgotten', async (t) => {
+  const alerts = [prepared('a'), prepared('b'), prepared('c', { status: 'resolved' }), prepared('d'), prepared('e')];
+  const summaries = [
+    { identity: 'a', incidentId: 'i1', incidentNumber: 7, outcome: 'created' as const },
+    { identity: 'b', incidentId: null, incidentNumber: null, outcome: 'suppressed' as const },
+    { identity: 'c', incidentId: 'i1', incidentNumber: 7, outcome: 'resolved' as const },
+    { identity: 'd', incidentId: 'i1', incidentNumber: null, outcome: 'duplicate' as const }, // a stale firing
+    { identity: 'e', incidentId: 'i1', incidentNumber: 7, outcome: 'duplicate' as const },
+  ];
+  t.same(learned(alerts, summaries), [
+    ['a', known],
+    ['b', undefined],
+    ['c', undefined],
+    ['d', undefined],
+    ['e', known],
+  ]);
+});
+
+t.test('AlertMemory: bounded, oldest out first; set(undefined) forgets', async (t) => {
+  const m = new AlertMemory(2);
+  m.set('i', 'a', known);
+  m.set('i', 'b', known);
+  m.set('i', 'c', known);
+  t.equal(m.get('i', 'a'), undefined, 'the oldest went out');
+  t.same(m.get('i', 'c'), known);
+  t.equal(m.get('other', 'c'), undefined, 'per integration');
+  m.set('i', 'c', undefined);
+  t.equal(m.get('i', 'c'), undefined);
+});
+
+t.test('Coalescer: alone when idle; what arrives while a batch runs goes together in the next', async (t) => {
+  const batches: number[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const c = new Coalescer<number, number>(
+    async (batch) => {
+      batches.push(batch);
+      if (batches.length === 1) await gate;
+      return batch.map((x) => x * 10);
+    },
+    1,
+    3,
+  );
+  const first = c.submit(1);
+  const rest = [2, 3, 4, 5].map((x) => c.submit(x));
+  release();
+  t.same(await Promise.all([first, ...rest]), [10, 20, 30, 40, 50], 'each gets its own answer');
+  t.same(batches, [[1], [2, 3, 4], [5]], 'batches of at most 3, in order');
+});
+
+t.test('Coalescer: a failed batch rejects its items only', async (t) => {
+  const c = new Coalescer<number, number>(
+    async (batch) => {
+      if (batch.includes(2)) throw new Error('boom');
+      return batch;
+    },
+    1,
+    1,
+  );
+  const results = await Promise.allSettled([c.submit(1), c.submit(2), c.submit(3)]);
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+});
