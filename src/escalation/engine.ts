@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { IncidentEscalationRow } from '../db/schema.js';
 import type { Trx } from '../incidents/incident-store.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue, type JobSpec } from '../jobs/queue.js';
 import { queueNotifications } from '../notify/outbox.js';
 import { decideStep, type EscalationState, type StepPayload } from './decide-step.js';
 import { escalationStep, escalationStopped } from './events.js';
@@ -29,8 +29,14 @@ export function lockState(trx: Trx, incidentId: string): Promise<IncidentEscalat
 
 /** Arms the incident's one timer for (cycle, step) at `at`, replacing any pending one. */
 export function armTimer(trx: Trx, incidentId: string, cycle: number, step: number, at: Date): Promise<void> {
+  const { task, payload, opts } = timerJob(incidentId, cycle, step, at);
+  return enqueue(trx, task, payload, opts);
+}
+
+/** The job armTimer enqueues, for enqueueing it together with others. */
+export function timerJob(incidentId: string, cycle: number, step: number, at: Date): JobSpec {
   const payload: StepPayload = { incidentId, cycle, step };
-  return enqueue(trx, STEP_TASK, { ...payload }, { jobKey: stepJobKey(incidentId), runAt: at });
+  return { task: STEP_TASK, payload: { ...payload }, opts: { jobKey: stepJobKey(incidentId), runAt: at } };
 }
 
 export async function disarmTimer(trx: Trx, incidentId: string): Promise<void> {

@@ -1,10 +1,12 @@
+import type { IncidentRow } from '../db/schema.js';
 import type { Trx } from '../incidents/incident-store.js';
-import { armTimer, disarmTimer, lockState, stopEscalation } from './engine.js';
+import { enqueueAll } from '../jobs/queue.js';
+import { armTimer, disarmTimer, lockState, stopEscalation, timerJob } from './engine.js';
 import { escalated, escalationStarted, type StartCause } from './events.js';
 import { firstTimer } from './planner.js';
 import { choosePolicy } from './policies.js';
 import { loadPolicies } from './policy-store.js';
-import { disarmReminder, startReminders } from './reminders.js';
+import { disarmReminder, firstReminderAt, reminderJob, startReminders } from './reminders.js';
 
 /**
  * What the rest of Klaxon tells escalation, inside the transaction that changed the incident:
@@ -16,7 +18,11 @@ export interface IncidentChange {
   incidentId: string;
   kind: 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed';
   at: Date;
+  /** The incident as the caller holds it (locked, current), saving a read. */
+  incident?: IncidentFacts;
 }
+
+type IncidentFacts = Pick<IncidentRow, 'severity' | 'service' | 'integration_id' | 'status'>;
 
 /**
  * Opened → the chosen policy's first step at once (after its delay); acknowledged → paging stops;
@@ -27,7 +33,7 @@ export async function onIncidentChange(trx: Trx, change: IncidentChange): Promis
   switch (change.kind) {
     case 'opened':
     case 'reopened':
-      return start(trx, change.incidentId, change.kind, change.at);
+      return start(trx, change.incidentId, change.kind, change.at, change.incident);
     case 'severity_changed':
       return replan(trx, change.incidentId, change.at);
     case 'acknowledged':
@@ -43,14 +49,20 @@ export async function onIncidentChange(trx: Trx, change: IncidentChange): Promis
   }
 }
 
-/** (Re)starts the incident's escalation under the policy chosen now, in a new cycle. */
-async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date): Promise<void> {
-  const incident = await trx
-    .selectFrom('incidents')
-    .select(['severity', 'service', 'integration_id', 'status'])
-    .where('id', '=', incidentId)
-    .executeTakeFirstOrThrow();
-  const previous = await lockState(trx, incidentId);
+/**
+ * (Re)starts the incident's escalation under the policy chosen now, in a new cycle: the state row
+ * (with its first reminder), the timeline event, then the step timer and the reminder together.
+ * An incident just opened has no state yet, so there is none to lock.
+ */
+async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, known?: IncidentFacts): Promise<void> {
+  const incident =
+    known ??
+    (await trx
+      .selectFrom('incidents')
+      .select(['severity', 'service', 'integration_id', 'status'])
+      .where('id', '=', incidentId)
+      .executeTakeFirstOrThrow());
+  const previous = cause === 'opened' ? undefined : await lockState(trx, incidentId);
   const cycle = previous ? previous.cycle + 1 : 0;
   const policy = choosePolicy(await loadPolicies(trx), {
     severity: incident.severity,
@@ -58,6 +70,7 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date):
     integrationId: incident.integration_id,
   });
   const timer = policy ? firstTimer(policy, at) : null;
+  const reminderAt = firstReminderAt(incident.severity, at);
   const values = {
     policy_id: policy?.id ?? null,
     cycle,
@@ -67,6 +80,7 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date):
     next_at: timer?.at ?? null,
     stopped_at: timer ? null : at,
     stop_reason: timer ? null : 'no_policy',
+    reminder_at: reminderAt,
     updated_at: at,
   };
   await trx
@@ -80,9 +94,9 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date):
     { policyId: policy?.id ?? null, policyName: policy?.name ?? null, cycle, cause, firstStepAt: timer?.at ?? null },
     at,
   );
-  if (timer) await armTimer(trx, incidentId, cycle, 0, timer.at);
-  else await disarmTimer(trx, incidentId);
-  await startReminders(trx, incidentId, incident.severity, at);
+  if (!timer) await disarmTimer(trx, incidentId);
+  const reminder = reminderJob(incidentId, previous?.reminder_seq ?? 0, reminderAt);
+  await enqueueAll(trx, timer ? [timerJob(incidentId, cycle, 0, timer.at), reminder] : [reminder]);
 }
 
 async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { KLAXON } from '../incidents/actors.js';
 import { addEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue, type JobSpec } from '../jobs/queue.js';
 import { queueNotifications } from '../notify/outbox.js';
 import type { EventKind, IncidentStatus, Severity } from '../vocabulary.js';
 import { type PlannedNotification, resolveStep } from './planner.js';
@@ -57,7 +57,19 @@ export function decideReminder(
 /** Arms the incident's reminder for its pending sequence number at `at` (replacing a pending one). */
 export async function armReminder(trx: Trx, incidentId: string, seq: number, at: Date): Promise<void> {
   await trx.updateTable('incident_escalations').set({ reminder_at: at }).where('incident_id', '=', incidentId).execute();
-  await enqueue(trx, REMINDER_TASK, { incidentId, seq }, { jobKey: reminderJobKey(incidentId), runAt: at });
+  const { task, payload, opts } = reminderJob(incidentId, seq, at);
+  await enqueue(trx, task, payload, opts);
+}
+
+/** The reminder job armReminder enqueues (the state's reminder_at must be set to `at` with it). */
+export function reminderJob(incidentId: string, seq: number, at: Date): JobSpec {
+  const payload: ReminderPayload = { incidentId, seq };
+  return { task: REMINDER_TASK, payload: { ...payload }, opts: { jobKey: reminderJobKey(incidentId), runAt: at } };
+}
+
+/** When the first reminder is due after `from` (an opening, a reopening, a severity change). */
+export function firstReminderAt(severity: Severity, from: Date): Date {
+  return new Date(from.getTime() + UPDATE_CADENCE_SECONDS[severity] * 1000);
 }
 
 export async function disarmReminder(trx: Trx, incidentId: string): Promise<void> {
@@ -69,7 +81,7 @@ export async function disarmReminder(trx: Trx, incidentId: string): Promise<void
 export async function startReminders(trx: Trx, incidentId: string, severity: Severity, from: Date): Promise<void> {
   const row = await trx.selectFrom('incident_escalations').select('reminder_seq').where('incident_id', '=', incidentId).executeTakeFirst();
   if (!row) return;
-  await armReminder(trx, incidentId, row.reminder_seq, new Date(from.getTime() + UPDATE_CADENCE_SECONDS[severity] * 1000));
+  await armReminder(trx, incidentId, row.reminder_seq, firstReminderAt(severity, from));
 }
 
 /** When the incident last had a status update, and a reminder, in one query. */

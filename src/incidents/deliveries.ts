@@ -162,7 +162,9 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
     if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
       return answerReplay(trx, input, result);
     }
-    const applied = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now);
+    const { memory } = repeatState(db);
+    const seenFiring = (identity: string) => memory.get(input.integration.id, identity) !== undefined;
+    const applied = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now, seenFiring);
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };

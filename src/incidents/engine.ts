@@ -1,9 +1,10 @@
 import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
 import { type IncidentChange, onIncidentChange } from '../escalation/hooks.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
+import type { EventData } from '../schemas/events.js';
 import type { Actor } from './actors.js';
 import { decideAlert, decideSettle } from './decide.js';
-import { addEvent } from './events.js';
+import { addEvent, addIncidentEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
 import * as store from './incident-store.js';
 import { decideTransition } from './lifecycle.js';
@@ -28,7 +29,7 @@ export interface IngestIntegration {
 
 export type { AlertOutcome } from '../vocabulary.js';
 
-import type { AlertOutcome } from '../vocabulary.js';
+import type { AlertOutcome, EventKind } from '../vocabulary.js';
 
 export interface AlertSummary {
   identity: string;
@@ -87,6 +88,8 @@ export async function applyAlerts(
   result: AdapterResult,
   loadSilences: () => Promise<ActiveSilence[]>,
   now: Date,
+  /** False when this process knows the alert is not a firing repeat (a hint that skips the duplicate count). */
+  mayRepeat: (identity: string) => boolean = () => true,
 ): Promise<AlertSummary[]> {
   let silences: Promise<ActiveSilence[]> | undefined;
   const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
@@ -104,7 +107,11 @@ export async function applyAlerts(
     // Every row of a group is written under its lock, so row locks never interleave into a deadlock.
     await store.lockGroup(trx, integration.id, groupKey);
     const firing = group.filter((a) => a.status === 'firing');
-    const counted = await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now);
+    // A group this process has never seen firing (a new one, most often) skips the duplicate count:
+    // a repeat it missed still comes out right below, through the full path.
+    const counted = firing.some((a) => mayRepeat(a.identity))
+      ? await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now)
+      : new Map<string, { incidentId: string; incidentNumber: number }>();
     for (const [identity, hit] of counted) summaries.set(identity, { identity, ...hit, outcome: 'duplicate' });
     const rest = group.filter((a) => !counted.has(a.identity));
     if (rest.length === 0) continue;
@@ -114,22 +121,55 @@ export async function applyAlerts(
       integration.id,
       rest.map((a) => a.identity),
     );
-    const g: GroupState = { key: groupKey, newest: undefined, touched: new Map() };
+    const g: GroupState = { key: groupKey, newest: undefined, touched: new Map(), firstSightings: [], events: [] };
     for (const alert of rest) {
       summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
     }
+    await flush(trx, integration, g, now);
     for (const t of g.touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
   }
   // Answer in the sender's order.
   return [...byIdentity.keys()].map((id) => summaries.get(id)!);
 }
 
-/** One group while its lock is held: its newest incident (looked up once) and the incidents it changed. */
+/**
+ * One group while its lock is held: its newest incident (looked up once), the incidents it
+ * changed, and the writes held back to be made together (first sightings, timeline events).
+ */
 interface GroupState {
   key: string;
   /** undefined until looked up; null when the group never had an incident. */
   newest: IncidentRow | null | undefined;
   touched: Map<string, Touched>;
+  firstSightings: { alert: Prepared; values: store.AlertValues }[];
+  events: (NewEvent & { incidentId: string })[];
+}
+
+/** Writes what the group held back: its new alert rows in one statement, then its events in one. */
+async function flush(trx: Trx, integration: IngestIntegration, g: GroupState, now: Date): Promise<void> {
+  const rows = g.firstSightings.map(({ alert, values }) => ({ identity: alert.identity, values }));
+  const inserted = await store.insertAlerts(trx, integration.id, rows, now);
+  // The identity constraint's backstop: a row that appeared after all is updated, as saveAlert would.
+  for (const r of rows) if (!inserted.has(r.identity)) await store.updateAlert(trx, integration.id, r.identity, r.values);
+  await addIncidentEvents(trx, g.events, by(integration), now);
+}
+
+/** Saves the alert's row: a first sighting is held back for flush, anything else written now. */
+async function save(
+  trx: Trx,
+  integrationId: string,
+  g: GroupState,
+  alert: Prepared,
+  existing: AlertRow | undefined,
+  now: Date,
+  to: { status: AlertRow['status']; incidentId: string | null },
+) {
+  if (existing) return store.saveAlert(trx, integrationId, alert, existing, now, to);
+  g.firstSightings.push({ alert, values: store.alertValues(alert, undefined, now, to) });
+}
+
+function note<K extends EventKind>(g: GroupState, incidentId: string, kind: K, message: string, data: EventData<K>): void {
+  g.events.push({ incidentId, ...event(kind, message, data) });
 }
 
 async function newestOf(trx: Trx, integrationId: string, g: GroupState): Promise<IncidentRow | null> {
@@ -165,7 +205,7 @@ async function applyOne(
   switch (decision.kind) {
     case 'record-resolved': {
       // Unknown, already resolved, or suppressed: record it, open nothing.
-      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
+      await save(trx, integration.id, g, alert, existing, now, { status: 'resolved', incidentId: existing?.incident_id ?? null });
       // A repeat may be the first one without truncation: let its incident settle again.
       if (existing?.incident_id) touch(g, existing.incident_id);
       return { ...none, incidentId: existing?.incident_id ?? null, outcome: decision.repeat ? 'duplicate' : 'resolved' };
@@ -177,29 +217,21 @@ async function applyOne(
     }
     case 'resolve': {
       const incidentId = existing!.incident_id!;
-      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId });
+      await save(trx, integration.id, g, alert, existing, now, { status: 'resolved', incidentId });
       const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', incidentId).forUpdate().executeTakeFirstOrThrow();
-      await addEvent(
-        trx,
-        incident.id,
-        'alert_resolved',
-        `Alert resolved: ${alert.title}`,
-        { identity: alert.identity },
-        by(integration),
-        now,
-      );
+      note(g, incident.id, 'alert_resolved', `Alert resolved: ${alert.title}`, { identity: alert.identity });
       touch(g, incident.id);
       return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome: 'resolved' };
     }
     case 'repeat': {
-      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: open!.id });
+      await save(trx, integration.id, g, alert, existing, now, { status: 'firing', incidentId: open!.id });
       // Its severity changed (else the fast path would have counted it): the incident's may rise.
       touch(g, open!.id);
       return { identity: alert.identity, incidentId: open!.id, incidentNumber: open!.number, outcome: 'duplicate' };
     }
     case 'stale-firing': {
       // A firing that started before the recorded resolution arrived late: not a re-fire.
-      await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'resolved', incidentId: existing!.incident_id });
+      await save(trx, integration.id, g, alert, existing, now, { status: 'resolved', incidentId: existing!.incident_id });
       return { ...none, incidentId: existing!.incident_id, outcome: 'duplicate' };
     }
     case 'fire':
@@ -208,15 +240,15 @@ async function applyOne(
 
   const silence = existing?.status === 'firing' ? undefined : silencedBy(await silences(), alert.labels);
   if (silence) {
-    await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'suppressed', incidentId: null });
+    await save(trx, integration.id, g, alert, existing, now, { status: 'suppressed', incidentId: null });
     return { ...none, outcome: 'suppressed' };
   }
 
   const { incident, outcome } = await incidentForFiring(trx, integration, alert, now, g);
-  await store.saveAlert(trx, integration.id, alert, existing, now, { status: 'firing', incidentId: incident.id });
+  await save(trx, integration.id, g, alert, existing, now, { status: 'firing', incidentId: incident.id });
   if (outcome === 'updated') {
     const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
-    await addEvent(trx, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity }, by(integration), now);
+    note(g, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity });
   }
   touch(g, incident.id, outcome === 'created', outcome === 'reopened');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
@@ -240,7 +272,7 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
       resolvedAt: previous.resolved_at?.toISOString() ?? null,
       message: null,
     };
-    await addEvent(trx, incident.id, 'reopened', message, data, by(integration), now);
+    note(g, incident.id, 'reopened', message, data);
     return { incident, outcome: 'reopened' as const };
   }
   const incident = await store.insertIncident(trx, {
@@ -256,7 +288,7 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
     ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
     : '';
   const data = { identity: alert.identity, groupKey: alert.groupKey, previousIncident: previous?.id ?? null };
-  await addEvent(trx, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, data, by(integration), now);
+  note(g, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, data);
   return { incident, outcome: 'created' as const };
 }
 
@@ -294,7 +326,8 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
   const changes: IncidentChange['kind'][] = touched.created ? ['opened'] : touched.reopened ? ['reopened'] : [];
   if (d.resolve) changes.push('resolved');
   else if (d.severityChanged && changes.length === 0) changes.push('severity_changed');
-  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now });
+  const facts = { ...current, severity: d.severity.severity, ...(d.resolve ? { status: 'resolved' as const } : {}) };
+  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now, incident: facts });
 }
 
 /** What an integration's alerts do is on the timeline in the integration's name. */

@@ -31,6 +31,16 @@ export async function addEvents(trx: Trx, incidentId: string, events: NewEvent[]
   return rows.map((r) => Number(r.id));
 }
 
+/** Appends events to several incidents' timelines, in order, in one statement (the ingestion engine's). */
+export async function addIncidentEvents(trx: Trx, events: (NewEvent & { incidentId: string })[], actor: Actor, at: Date): Promise<void> {
+  if (events.length === 0) return;
+  const who = actorColumns(actor);
+  await trx
+    .insertInto('incident_events')
+    .values(events.map((e) => ({ incident_id: e.incidentId, kind: e.kind, message: e.message, data: JSON.stringify(e.data), at, ...who })))
+    .execute();
+}
+
 /** Appends one event; returns its id. */
 export async function addEvent<K extends EventKind>(
   trx: Trx,

@@ -104,21 +104,19 @@ export async function incidentWithStats(trx: Trx, incidentId: string) {
   };
 }
 
-/** Inserts or updates the alert row, counting the sighting. */
-export async function saveAlert(
-  trx: Trx,
-  integrationId: string,
+/** What an alert row becomes after this sighting (the columns saveAlert writes). */
+export function alertValues(
   alert: PreparedAlert,
   existing: AlertRow | undefined,
   now: Date,
   to: { status: AlertRow['status']; incidentId: string | null },
-): Promise<void> {
+) {
   // A firing that (re)starts takes the sender's start, and the arrival of this delivery as its
   // fired_at (the arrival order stale resolves are judged by); a continuing one keeps both.
   const restarts = to.status === 'firing' && existing?.status !== 'firing';
   // A resolve that only names its alert keeps what the alert said when it fired.
   const keep = alert.detailsOmitted && existing ? existing : undefined;
-  const values = {
+  return {
     group_key: alert.groupKey,
     incident_id: to.incidentId,
     status: to.status,
@@ -135,20 +133,51 @@ export async function saveAlert(
     ends_at: to.status === 'resolved' ? (alert.endsAt ?? existing?.ends_at ?? now) : null,
     last_seen_at: now,
   };
-  // The group lock already serializes first sightings; the identity constraint is the backstop.
-  if (!existing) {
-    const inserted = await trx
-      .insertInto('alerts')
-      .values({ ...values, integration_id: integrationId, identity: alert.identity, first_seen_at: now })
-      .onConflict((oc) => oc.columns(['integration_id', 'identity']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return;
-  }
+}
+
+export type AlertValues = ReturnType<typeof alertValues>;
+
+/** Inserts or updates the alert row, counting the sighting. */
+export async function saveAlert(
+  trx: Trx,
+  integrationId: string,
+  alert: PreparedAlert,
+  existing: AlertRow | undefined,
+  now: Date,
+  to: { status: AlertRow['status']; incidentId: string | null },
+): Promise<void> {
+  const values = alertValues(alert, existing, now, to);
+  if (!existing && (await insertAlerts(trx, integrationId, [{ identity: alert.identity, values }], now)).size > 0) return;
+  await updateAlert(trx, integrationId, alert.identity, values);
+}
+
+/**
+ * First sightings, in one statement; the identities inserted. The group lock already serializes
+ * first sightings; the identity constraint is the backstop (a row that exists is not inserted).
+ */
+export async function insertAlerts(
+  trx: Trx,
+  integrationId: string,
+  rows: { identity: string; values: AlertValues }[],
+  now: Date,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await trx
+    .insertInto('alerts')
+    .values(rows.map((r) => ({ ...r.values, integration_id: integrationId, identity: r.identity, first_seen_at: now })))
+    .onConflict((oc) => oc.columns(['integration_id', 'identity']).doNothing())
+    .returning('identity')
+    .execute();
+  return new Set(inserted.map((r) => r.identity));
+}
+
+/** A sighting of an alert that has a row: its new values, and one more sighting counted. */
+export async function updateAlert(trx: Trx, integrationId: string, identity: string, values: AlertValues): Promise<void> {
   await trx
     .updateTable('alerts')
     .set((eb) => ({ ...values, receive_count: eb('receive_count', '+', 1) }))
     .where('integration_id', '=', integrationId)
-    .where('identity', '=', alert.identity)
+    .where('identity', '=', identity)
     .execute();
 }
 

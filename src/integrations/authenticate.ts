@@ -23,8 +23,8 @@ const seen = new WeakMap<Db, Map<string, IntegrationRow>>();
 const MAX_REMEMBERED = 10_000;
 
 function remember(db: Db, keyHash: string, row: IntegrationRow): void {
-  let rows = seen.get(db);
-  if (!rows) seen.set(db, (rows = new Map()));
+  const rows = seen.get(db) ?? new Map<string, IntegrationRow>();
+  seen.set(db, rows);
   rows.delete(keyHash);
   if (rows.size >= MAX_REMEMBERED) rows.delete(rows.keys().next().value!);
   rows.set(keyHash, row);

@@ -26,3 +26,22 @@ export async function enqueue(
     job_key => ${opts.jobKey ?? null}::text
   )`.execute(executor);
 }
+
+export interface JobSpec {
+  task: string;
+  payload: Record<string, unknown>;
+  opts?: EnqueueOptions;
+}
+
+/** Enqueues several jobs in one statement (graphile_worker.add_jobs), with add_job's job-key semantics. */
+export async function enqueueAll(executor: Kysely<Database>, jobs: JobSpec[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await sql`select graphile_worker.add_jobs(array(
+    select row(j.identifier, j.payload::json, null, j.run_at, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
+    from unnest(
+      ${jobs.map((j) => j.task)}::text[], ${jobs.map((j) => JSON.stringify(j.payload))}::text[],
+      ${jobs.map((j) => j.opts?.runAt ?? null)}::timestamptz[], ${jobs.map((j) => j.opts?.maxAttempts ?? null)}::int[],
+      ${jobs.map((j) => j.opts?.jobKey ?? null)}::text[]
+    ) as j(identifier, payload, run_at, max_attempts, job_key)
+  ))`.execute(executor);
+}
