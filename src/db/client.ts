@@ -48,7 +48,11 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
  * at every execution (node-postgres skips the Parse step for a name it already prepared on that
  * connection). Texts seen only once (dynamic IN lists) stay unnamed, and a connection prepares at
  * most MAX_PREPARED_PER_CONNECTION of them, so neither side's memory grows without bound.
+ * A statement reading or returning `*` is never prepared: after a migration adds a column (another
+ * Klaxon process of a newer version starting), PostgreSQL refuses a prepared `select *` with
+ * "cached plan must not change result type", inside whatever transaction ran it.
  */
+const STAR = /\*(?!\))/; // a `*` that is not count(*)
 const MAX_PREPARED_PER_CONNECTION = 500;
 const MAX_TEXTS = 5_000;
 
@@ -61,7 +65,7 @@ function preparing(pool: pg.Pool): PostgresPool {
   const nameFor = (text: string): string | undefined => {
     const name = names.get(text);
     if (name) return name;
-    if (names.size >= MAX_TEXTS) return undefined;
+    if (names.size >= MAX_TEXTS || STAR.test(text)) return undefined;
     if (name === undefined) {
       names.set(text, null);
       return undefined;
