@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   for (const w of workloads({ bare, insert, klaxon, hot, live, big, distinct, connections, runTag })) {
     if (!selected(w.name)) continue;
     if (interrupted) break;
-    if (w.klaxon) {
+    if (w.klaxon && runner) {
       // What earlier workloads (or the priming) left due for the runner runs first, so that each
       // workload starts from an empty queue; the runner stays on during the load.
       const left = await drainJobs(pool, 60_000);
