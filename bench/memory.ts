@@ -3,16 +3,20 @@
  * bookkeeping; the load generator is a child process and not included), sampled every ~200 ms.
  */
 export interface RssSampler {
+  /** RSS when sampling started, in bytes (what earlier work left behind). */
+  start: number;
   /** Stops sampling; the peak RSS seen, in bytes. */
   stop(): number;
 }
 
 export function sampleRss(intervalMs = 200): RssSampler {
-  let peak = process.memoryUsage.rss();
+  const start = process.memoryUsage.rss();
+  let peak = start;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, intervalMs);
   return {
+    start,
     stop() {
       clearInterval(timer);
       peak = Math.max(peak, process.memoryUsage.rss());

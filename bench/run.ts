@@ -131,8 +131,9 @@ async function prime(klaxon: KlaxonServer, integration: { id: string; key: strin
   if (primed.incidents !== bodies.length) throw new Error(`priming ${label} opened ${primed.incidents} incidents, not ${bodies.length}`);
 }
 
-/** Peak RSS per Klaxon workload (page latency included). */
+/** Peak RSS per Klaxon workload (page latency included), and the RSS when it started. */
 const rssPeaks = new Map<string, number>();
+const rssStarts = new Map<string, number>();
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
       pageLatency = await runPageLatency({ klaxon, runTag, count: pageCount, rate: 20, log, appLog, interrupted: () => interrupted });
     } finally {
       rssPeaks.set('page-latency', rss.stop());
+      rssStarts.set('page-latency', rss.start);
     }
     for (const check of pageLatency.checks) checks.push({ workload: 'page-latency', check });
   }
@@ -224,7 +226,10 @@ async function main(): Promise<void> {
     let sqlPerRequest: number | undefined;
     if (w.writes) await w.writes.settle(); // the requests in flight at the stop still finish
     const rssPeak = rss.stop();
-    if (w.klaxon) rssPeaks.set(w.name, rssPeak);
+    if (w.klaxon) {
+      rssPeaks.set(w.name, rssPeak);
+      rssStarts.set(w.name, rss.start);
+    }
     if (w.writes && verify) {
       // Then count, then read back.
       const statements = w.writes.statements() - statementsBefore;
@@ -246,10 +251,13 @@ async function main(): Promise<void> {
   const overallRss = rssPeaks.size > 0 ? Math.max(...rssPeaks.values()) : undefined;
   if (overallRss !== undefined) {
     log(
-      `\nKlaxon's RSS, peak while each workload ran (sampled every 200 ms; the bench process, so the idle ceilings' servers,\n` +
-        'small, are included; the load generator is a child process and is not):',
+      `\nKlaxon's RSS, peak while each workload ran (sampled every 200 ms), and in brackets when it started. It is the bench\n` +
+        "process's: the ceilings' servers share it (small when idle, but memory their loads grew may not be returned yet);\n" +
+        'the load generator is a child process and is not counted:',
     );
-    log(`  ${[...rssPeaks].map(([name, bytes]) => `${name} ${mb(bytes)} MB`).join(', ')}; overall ${mb(overallRss)} MB`);
+    log(
+      `  ${[...rssPeaks].map(([name, bytes]) => `${name} ${mb(bytes)} MB (${mb(rssStarts.get(name) ?? 0)})`).join(', ')}; overall ${mb(overallRss)} MB`,
+    );
   }
 
   const targets = issueTargets(list, pageLatency, overallRss);
@@ -275,7 +283,7 @@ async function main(): Promise<void> {
       connections,
       poolMax,
     };
-    const rss = { peaks: Object.fromEntries(rssPeaks), overall: overallRss };
+    const rss = { peaks: Object.fromEntries(rssPeaks), starts: Object.fromEntries(rssStarts), overall: overallRss };
     writeFileSync(args.json, `${JSON.stringify({ meta, results: rows, pageLatency, ratios: list, rss, targets, checks }, null, 2)}\n`);
     log(`\nwrote ${args.json}`);
   }
