@@ -36,6 +36,15 @@ process.once('message', (spec: LoadSpec) => {
           ],
         }
       : {}),
+    ...(spec.bodies !== undefined && spec.bodies.length > 0
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => ({ ...request, body: spec.bodies![n++ % spec.bodies!.length] }),
+            },
+          ],
+        }
+      : {}),
   };
   const instance = autocannon(options, (err, result) => {
     if (err) {

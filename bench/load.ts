@@ -14,6 +14,8 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** A fixed body for every request. */
   body?: string;
+  /** When set, the requests cycle through these bodies in order (round-robin over the whole run). */
+  bodies?: string[];
   /** When set, every request is a new Alertmanager group (payloads.ts distinctBody) tagged with this. */
   distinctTag?: string;
   durationSeconds: number;

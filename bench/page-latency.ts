@@ -12,11 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
+import type { Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config.js';
-import { startJobRunner } from '../src/jobs/runner.js';
-import { createLogger } from '../src/logger.js';
-import { notifySettings } from '../src/notify/settings.js';
+import { drainJobs, startRunner } from './jobs.js';
 import { amAlert, amBody } from './payloads.js';
 import type { KlaxonServer } from './servers.js';
 import type { Check } from './verify.js';
@@ -29,6 +27,8 @@ export interface PageLatencyOptions {
   /** Deliveries per second. */
   rate: number;
   log: (msg: string) => void;
+  /** The process logger the app was built with; the job runner logs through it too, as src/server.ts does. */
+  appLog: Logger;
   /** Stop early (SIGINT). */
   interrupted: () => boolean;
 }
@@ -96,28 +96,19 @@ export async function runPageLatency(o: PageLatencyOptions): Promise<PageLatency
     closers.unshift(() => new Promise<void>((resolve) => chat.close(() => resolve())));
     const chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/incidents`;
 
-    // The job runner exactly as src/server.ts starts it, on the app's pool. The throttle is raised
-    // (an operator setting) so that one person can receive every page of the run.
-    const config = loadConfig({
+    // Its own job runner, exactly as src/server.ts starts it (bench/jobs.ts), on the app's pool, with email
+    // and chat pointing at the receivers; the throttle is raised (an operator setting) so that one person
+    // can receive every page of the run. Stopped at the end: the load workloads run the default one.
+    const runner = await startRunner(klaxon, o.appLog, {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       KLAXON_CHAT_WEBHOOKS: JSON.stringify({ '#incidents': chatUrl, '#incidents-low': chatUrl }),
       KLAXON_THROTTLE_LIMIT: '10000',
     });
-    const runner = await startJobRunner({
-      pool: klaxon.handle.pool,
-      db: klaxon.handle.db,
-      log: createLogger('silent'),
-      concurrency: config.KLAXON_WORKER_CONCURRENCY,
-      settings: {
-        revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
-        deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
-        deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
-        notify: notifySettings(config),
-      },
-    });
+    if (!runner) throw new Error('page latency needs the job runner (KLAXON_WORKER_CONCURRENCY is 0)');
     closers.unshift(() => runner.stop());
-    // Jobs queued before the runner started (the bench's priming incident) run now, while nobody is on call.
-    await sleep(1000);
+    // Jobs queued before the runner started (the bench's primed groups' escalations) run now, while nobody is on call.
+    const left = await drainJobs(klaxon.handle.pool, 30_000);
+    if (left > 0) log(`page-latency: ${left} earlier jobs still due after 30 s; measuring anyway`);
 
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${klaxon.base}${path}`, {
@@ -234,6 +225,8 @@ export async function runPageLatency(o: PageLatencyOptions): Promise<PageLatency
         text: `no email for any other incident (${unknown} for unknown incidents, ${foreign} without X-Klaxon-Incident)`,
       },
     ];
+    // Its remaining jobs (chat posts) run here, with chat configured, not in the default runner after it.
+    await drainJobs(klaxon.handle.pool, 10_000);
     return { ...result, targetMet, lines, checks };
   } finally {
     for (const close of closers) await close().catch((err) => log(`page-latency cleanup: ${String(err)}`));

@@ -63,5 +63,34 @@ export function distinctBody(tag: string, n: number): string {
   );
 }
 
+/**
+ * The `repeat-50` workload: `LIVE_GROUPS` live groups of two firing alerts each, sent round-robin
+ * (many incidents open at once, each delivery a repeat of one of them). Group `i`'s bytes never change.
+ */
+export const LIVE_GROUPS = 50;
+export function liveGroupBody(i: number): string {
+  const service = `svc-${i}`;
+  return JSON.stringify(
+    amBody(`{}:{service="${service}"}`, { service }, [
+      amAlert('HighLatency', { service, instance: `${service}-1` }),
+      amAlert('ErrorRate', { service, instance: `${service}-1` }),
+    ]),
+  );
+}
+
+/**
+ * The `alerts-100` workload: `BIG_GROUPS` groups of `BIG_GROUP_ALERTS` firing alerts each (Alertmanager
+ * re-sending a big group every group_interval), sent round-robin. Group `i`'s bytes never change.
+ */
+export const BIG_GROUPS = 10;
+export const BIG_GROUP_ALERTS = 100;
+export function bigGroupBody(i: number): string {
+  const cluster = `cluster-${i}`;
+  const alerts = Array.from({ length: BIG_GROUP_ALERTS }, (_, n) =>
+    amAlert('NodeDown', { cluster, instance: `${cluster}-node-${String(n).padStart(3, '0')}` }),
+  );
+  return JSON.stringify(amBody(`{}:{alertname="NodeDown",cluster="${cluster}"}`, { alertname: 'NodeDown', cluster }, alerts));
+}
+
 /** The bare-route ceilings' body: the same bytes as `repeat`, so parsing and transfer match. */
 export const SAMPLE_BODY = repeatBody();

@@ -1,11 +1,15 @@
 /**
  * The three servers the benchmark loads, all in this process on 127.0.0.1:0:
- * the real Klaxon app, and two ceilings to compare it with in the same run —
- * a bare Fastify route, and a bare Fastify route doing one INSERT through a pg
- * Pool of Klaxon's size.
+ * the real Klaxon app (with request logging, and with the job runner started
+ * beside it as src/server.ts does: bench/jobs.ts), and two ceilings to compare
+ * it with in the same run — a bare Fastify route, and a bare Fastify route
+ * doing one INSERT through a pg Pool of Klaxon's size.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
@@ -43,14 +47,17 @@ export async function settle(pool: pg.Pool, timeoutMs = 15_000): Promise<void> {
   }
 }
 
-/** Counts the statements sent on the pool's connections (the counter must be attached before the first). */
-export function countStatements(pool: pg.Pool): () => number {
+/**
+ * Counts the statements sent on the pool's connections (the counter must be attached before the first);
+ * with `counted`, only those sent while it answers true (Klaxon: inside an HTTP request, not the job runner's).
+ */
+export function countStatements(pool: pg.Pool, counted: () => boolean = () => true): () => number {
   let n = 0;
   pool.on('connect', (client) => {
     const target = client as unknown as { query: (...args: unknown[]) => unknown };
     const original = target.query.bind(client);
     target.query = (...args) => {
-      n++;
+      if (counted()) n++;
       return original(...args);
     };
   });
@@ -103,7 +110,13 @@ export async function startInsertCeiling(url: string, poolMax: number): Promise<
 
 export interface KlaxonServer extends Listening {
   handle: DbHandle;
+  /** SQL statements sent on the pool by HTTP requests (the job runner's, on the same pool, are not counted). */
   statements: () => number;
+  /**
+   * Waits until the requests in flight when the load stopped have finished (each answers after its
+   * transaction commits). The pool cannot tell: the job runner holds a client of it for LISTEN.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   adminKey: string;
   /** Creates an integration through the API, as an operator would. */
   createIntegration(name: string, kind: 'alertmanager'): Promise<{ id: string; key: string }>;
@@ -111,13 +124,45 @@ export interface KlaxonServer extends Listening {
   errors(): string[];
 }
 
-/** The real app, exactly as the server builds it (default config, no request logging), on its own pool. */
-export async function startKlaxon(url: string, poolMax: number): Promise<KlaxonServer> {
+/**
+ * The real app, exactly as the server builds it (default config, `log` as createLogger builds it, so
+ * every request is logged at `info`), on its own pool.
+ */
+export async function startKlaxon(url: string, poolMax: number, log: Logger): Promise<KlaxonServer> {
   const handle = openDatabase(url, poolMax);
-  const statements = countStatements(handle.pool);
+  // Every HTTP request runs inside this context; the job runner's work (on the same pool) does not.
+  const inRequest = new AsyncLocalStorage<true>();
+  const statements = countStatements(handle.pool, () => inRequest.getStore() === true);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ config: loadConfig({}), db: handle.db });
+    app = await buildApp({ config: loadConfig({}), db: handle.db, log });
+    const listeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    const httpServer = app.server;
+    httpServer.removeAllListeners('request');
+    httpServer.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      inRequest.run(true, () => {
+        for (const listener of listeners) listener.call(httpServer, req, res);
+      }),
+    );
+    // Requests between arrival and their answer's first byte (onSend runs even when the client has gone).
+    // One whose client went away before Fastify read its body never reaches the handler (nor onSend):
+    // it waits in body parsing for a stream that has ended; it is not counted once its socket is gone.
+    const open = new Set<FastifyRequest>();
+    const parsed = new WeakSet<FastifyRequest>();
+    app.addHook('onRequest', async (request) => {
+      open.add(request);
+    });
+    app.addHook('preValidation', async (request) => {
+      parsed.add(request);
+    });
+    app.addHook('onSend', async (request, _reply, payload) => {
+      open.delete(request);
+      return payload;
+    });
+    app.addHook('onResponse', async (request) => {
+      open.delete(request);
+    });
+    const running = () => [...open].filter((r) => parsed.has(r) || !(r.raw.aborted || r.raw.socket?.destroyed)).length;
     const seen = new Map<string, number>();
     app.addHook('onError', async (request, _reply, error) => {
       const text = `${request.method} ${request.url.replace(/\/v1\/webhooks\/(\w+)\/.+/, '/v1/webhooks/$1/<key>')}: ${error.message}`;
@@ -130,6 +175,17 @@ export async function startKlaxon(url: string, poolMax: number): Promise<KlaxonS
       base,
       handle,
       statements,
+      async settle(timeoutMs = 15_000) {
+        const deadline = Date.now() + timeoutMs;
+        let quiet = 0;
+        while (quiet < 5) {
+          if (Date.now() > deadline) throw new Error(`Klaxon did not finish its requests after the load stopped (${running()} running)`);
+          await new Promise((r) => setTimeout(r, 50));
+          quiet = running() === 0 ? quiet + 1 : 0;
+        }
+        // The abandoned ones are forgotten (they hold nothing).
+        for (const r of open) if (!parsed.has(r)) open.delete(r);
+      },
       adminKey: admin.key,
       errors: () => [...seen].map(([text, n]) => `${n}× ${text}`),
       async createIntegration(name, kind) {

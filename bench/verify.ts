@@ -73,6 +73,41 @@ export function verifyRepeat(before: IntegrationSnapshot, after: IntegrationSnap
   ];
 }
 
+/**
+ * Repeats of several live groups (`repeat-50`: 50 groups of 2 alerts; `alerts-100`: 10 groups of 100),
+ * all primed before the load: still exactly those incidents, all open, and those alerts; the sum of
+ * receive_count rose by exactly alerts-per-group × deliveries committed; no timeline event added.
+ */
+export function verifyGroups(
+  before: IntegrationSnapshot,
+  after: IntegrationSnapshot,
+  result: LoadResult,
+  connections: number,
+  shape: { groups: number; alertsPerGroup: number },
+): Check[] {
+  const d = after.deliveriesOk - before.deliveriesOk;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const rose = sum(after.receiveCounts) - sum(before.receiveCounts);
+  const alerts = shape.groups * shape.alertsPerGroup;
+  return [
+    inFlight('deliveries', d, result, connections),
+    check(
+      after.deliveriesOther === before.deliveriesOther,
+      `no failed deliveries recorded (${after.deliveriesOther - before.deliveriesOther} new)`,
+    ),
+    check(
+      after.incidents === shape.groups && after.openIncidents === shape.groups,
+      `exactly ${shape.groups} incidents, all open (${after.incidents}, ${after.openIncidents} open)`,
+    ),
+    check(after.alerts === alerts, `exactly ${alerts} alerts (${after.alerts})`),
+    check(
+      rose === shape.alertsPerGroup * d,
+      `the sum of receive_count rose by ${shape.alertsPerGroup} × the deliveries committed (${rose} vs ${shape.alertsPerGroup} × ${d} = ${shape.alertsPerGroup * d})`,
+    ),
+    check(after.events === before.events, `a repeat adds no timeline event (${after.events - before.events} added)`),
+  ];
+}
+
 export async function verifyDistinct(
   pool: pg.Pool,
   integrationId: string,
