@@ -53,6 +53,8 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
  * "cached plan must not change result type", inside whatever transaction ran it.
  */
 const STAR = /\*(?!\))/; // a `*` that is not count(*)
+/** A statement that starts with this is never prepared (its generic plan would be worse than planning it each time). */
+export const NOT_PREPARED = '/* not prepared */';
 const MAX_PREPARED_PER_CONNECTION = 500;
 const MAX_TEXTS = 5_000;
 
@@ -65,7 +67,7 @@ function preparing(pool: pg.Pool): PostgresPool {
   const nameFor = (text: string): string | undefined => {
     const name = names.get(text);
     if (name) return name;
-    if (names.size >= MAX_TEXTS || STAR.test(text)) return undefined;
+    if (names.size >= MAX_TEXTS || STAR.test(text) || text.startsWith(NOT_PREPARED)) return undefined;
     if (name === undefined) {
       names.set(text, null);
       return undefined;

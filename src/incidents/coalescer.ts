@@ -1,30 +1,34 @@
 /**
- * Single-flight batching: items submitted while earlier batches are running wait, and are
- * run together in the next batch. With nothing running, an item starts at once (alone), so
- * an idle server adds no delay; under load, each batch carries what arrived during the last.
- * `run` answers one result per item, in order; if it throws, every item of that batch gets
- * the error.
+ * Single-flight batching, per key: items submitted while earlier batches run wait, and are run
+ * together in a later batch. A batch never takes an item whose keys (its alert groups) a running
+ * batch holds, so two batches never contend for the same rows; items sharing keys go together.
+ * With nothing running, an item starts at once (alone), so an idle server adds no delay; under
+ * load, each batch carries what arrived while the last ran. `run` answers one result per item, in
+ * order; if it throws, every item of that batch gets the error.
  */
 export class Coalescer<T, R> {
-  private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private queue: { item: T; keys: string[]; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private readonly held = new Set<string>();
   private inFlight = 0;
 
   constructor(
     private readonly run: (batch: T[]) => Promise<R[]>,
-    private readonly maxInFlight: number,
-    private readonly maxBatch: number,
+    private readonly options: { maxInFlight: number; maxBatch: number; keys: (item: T) => string[] },
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, keys: this.options.keys(item), resolve, reject });
       this.next();
     });
   }
 
   private next(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.take();
+      if (batch.length === 0) return; // everything queued waits for a running batch's keys
+      const keys = new Set(batch.flatMap((b) => b.keys));
+      for (const key of keys) this.held.add(key);
       this.inFlight++;
       this.run(batch.map((b) => b.item))
         .then(
@@ -36,9 +40,22 @@ export class Coalescer<T, R> {
           },
         )
         .finally(() => {
+          for (const key of keys) this.held.delete(key);
           this.inFlight--;
           this.next();
         });
     }
+  }
+
+  /** The oldest queued items (up to maxBatch) none of whose keys a running batch holds. */
+  private take() {
+    const batch: typeof this.queue = [];
+    const rest: typeof this.queue = [];
+    for (const q of this.queue) {
+      if (batch.length < this.options.maxBatch && !q.keys.some((k) => this.held.has(k))) batch.push(q);
+      else rest.push(q);
+    }
+    this.queue = rest;
+    return batch;
   }
 }

@@ -87,14 +87,16 @@ interface RepeatState {
 }
 const repeatStates = new WeakMap<Db, RepeatState>();
 
-/** Up to 3 repeat statements at once (of the pool's connections), each carrying up to 200 deliveries. */
+/** Up to 3 repeat statements at once (of the pool's connections), each carrying up to 200 deliveries, on disjoint groups. */
 function repeatState(db: Db): RepeatState {
   let state = repeatStates.get(db);
   if (!state) {
     const run = (batch: RepeatDelivery[]): Promise<(number | null | 'failed')[]> =>
       // A deadlock with the full path, a lost connection: the full path answers each delivery.
       applyRepeats(db, batch).catch(() => batch.map(() => 'failed' as const));
-    state = { memory: new AlertMemory(), coalescer: new Coalescer(run, 3, 200) };
+    // A delivery's keys are its alert groups: batches running at once never touch the same rows.
+    const keys = (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))];
+    state = { memory: new AlertMemory(), coalescer: new Coalescer(run, { maxInFlight: 3, maxBatch: 200, keys }) };
     repeatStates.set(db, state);
   }
   return state;

@@ -8,11 +8,13 @@
  *   key, and that incident is open.
  * A delivery passing every check is applied (its alerts' sightings counted, their text
  * refreshed, the delivery recorded); one that fails any is not touched at all and goes down the
- * full path. Alert rows are locked in (integration, identity) order, so two of these statements
+ * full path. It is not prepared (db/client.ts): a generic plan, made for a few rows, joins the
+ * arrays of a large batch in quadratic time (measured: 6 deliveries/s instead of 130 for 100-alert
+ * groups). Alert rows are locked in (integration, identity) order, so two of these statements
  * cannot deadlock each other; a deadlock with the full path is answered by the full path.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/client.js';
+import { type Db, NOT_PREPARED } from '../db/client.js';
 import type { DeliveryRecord } from './deliveries.js';
 import type { RepeatAlert } from './repeats.js';
 
@@ -30,9 +32,9 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
   const d = batch.map((x, ix) => ({ ix, ...x }));
   const a = d.flatMap((x) => x.alerts.map(({ alert, expected }) => ({ ix: x.ix, alert, expected })));
   const col = <T, U>(rows: T[], f: (r: T) => U) => rows.map(f);
-  const { rows } = await sql<{ ix: number; id: string }>`
+  const { rows } = await sql<{ ix: number; id: string }>`${sql.raw(NOT_PREPARED)}
     with d as (
-      select * from unnest(
+      select ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n from unnest(
         ${col(d, (x) => x.ix)}::int[], ${col(d, (x) => x.integrationId)}::uuid[], ${col(d, (x) => x.keyHash)}::text[],
         ${col(d, (x) => x.integrationVersion)}::timestamptz[], ${col(d, (x) => x.record.source)}::text[],
         ${col(d, (x) => x.record.outcome)}::text[], ${col(d, (x) => x.record.body)}::text[],
@@ -41,7 +43,7 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       ) as d(ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n)
     ),
     a as (
-      select * from unnest(
+      select ix, identity, incident_id, severity, group_key, title, labels, annotations, url, starts_at from unnest(
         ${col(a, (x) => x.ix)}::int[], ${col(a, (x) => x.alert.identity)}::text[], ${col(a, (x) => x.expected.incidentId)}::uuid[],
         ${col(a, (x) => x.expected.severity)}::text[], ${col(a, (x) => x.expected.groupKey)}::text[],
         ${col(a, (x) => x.alert.title)}::text[], ${col(a, (x) => JSON.stringify(x.alert.labels))}::text[],
@@ -65,7 +67,7 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       for update of al
     ),
     matched as (
-      select a.*, l.id as alert_id, d.received_at from a join d using (ix)
+      select a.ix, a.title, a.labels, a.annotations, a.url, a.starts_at, l.id as alert_id, d.received_at from a join d using (ix)
       join locked l on l.integration_id = d.integration_id and l.identity = a.identity
         and l.incident_id = a.incident_id and l.severity = a.severity and l.group_key = a.group_key
     ),
@@ -73,7 +75,8 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       select m.ix from matched m join d using (ix) join authorized using (ix) group by m.ix, d.n having count(*) = d.n
     ),
     latest as (
-      select distinct on (m.alert_id) m.*, count(*) over (partition by m.alert_id) as k
+      select distinct on (m.alert_id) m.alert_id, m.title, m.labels, m.annotations, m.url, m.starts_at, m.received_at,
+        count(*) over (partition by m.alert_id) as k
       from matched m join ok using (ix)
       order by m.alert_id, m.ix desc
     ),

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { NOT_PREPARED, openDatabase } from '../../src/db/client.js';
 import { freshDatabase } from '../helper.js';
 
 t.test('a repeated statement is prepared once on its connection; select * never is', async (t) => {
@@ -21,6 +21,8 @@ t.test('a repeated statement is prepared once on its connection; select * never 
   const names = await prepared();
   t.equal(names.filter((s) => s.includes('::int + 1 as n')).length, 1, 'the repeated text is prepared, once');
   t.equal(names.filter((s) => s.includes('select * from')).length, 0, 'a select * is not');
+  for (let i = 0; i < 3; i++) await sql`${sql.raw(NOT_PREPARED)} select ${i}::int as opted_out`.execute(handle.db);
+  t.equal((await prepared()).filter((s) => s.includes('opted_out')).length, 0, 'nor one marked NOT_PREPARED');
   await sql`select ${'once'}::text as only_once`.execute(handle.db);
   t.equal((await prepared()).filter((s) => s.includes('only_once')).length, 0, 'a text seen once is not');
 });

@@ -86,8 +86,7 @@ t.test('Coalescer: alone when idle; what arrives while a batch runs goes togethe
       if (batches.length === 1) await gate;
       return batch.map((x) => x * 10);
     },
-    1,
-    3,
+    { maxInFlight: 1, maxBatch: 3, keys: () => [] },
   );
   const first = c.submit(1);
   const rest = [2, 3, 4, 5].map((x) => c.submit(x));
@@ -102,12 +101,37 @@ t.test('Coalescer: a failed batch rejects its items only', async (t) => {
       if (batch.includes(2)) throw new Error('boom');
       return batch;
     },
-    1,
-    1,
+    { maxInFlight: 1, maxBatch: 1, keys: () => [] },
   );
   const results = await Promise.allSettled([c.submit(1), c.submit(2), c.submit(3)]);
   t.same(
     results.map((r) => r.status),
     ['fulfilled', 'rejected', 'fulfilled'],
   );
+});
+
+t.test('Coalescer: an item waits while a running batch holds its key; others run beside it', async (t) => {
+  const batches: string[][] = [];
+  const gates = new Map<string, () => void>();
+  const c = new Coalescer<string, string>(
+    async (batch) => {
+      batches.push(batch);
+      await new Promise<void>((r) => gates.set(batch.join(), r));
+      return batch;
+    },
+    { maxInFlight: 3, maxBatch: 10, keys: (item) => [item[0]!] },
+  );
+  const a1 = c.submit('a1');
+  const a2 = c.submit('a2');
+  const a3 = c.submit('a3');
+  const b1 = c.submit('b1');
+  await new Promise((r) => setImmediate(r));
+  t.same(batches, [['a1'], ['b1']], 'a2 and a3 wait for a1 (same key); b1 runs beside it');
+  gates.get('a1')!();
+  await a1;
+  await new Promise((r) => setImmediate(r));
+  t.same(batches[2], ['a2', 'a3'], 'then both together');
+  gates.get('b1')!();
+  gates.get('a2,a3')!();
+  t.same(await Promise.all([a2, a3, b1]), ['a2', 'a3', 'b1']);
 });
