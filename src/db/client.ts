@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -29,7 +29,7 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
   pool.on('error', (err) => log?.warn({ err }, 'idle database connection lost'));
   // A checked-out client's error surfaces as its query's rejection; the listener only keeps it from being uncaught.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
@@ -39,60 +39,6 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
       closed = true;
       await db.destroy(); // ends the pool too
     },
-  };
-}
-
-/**
- * The pool as Kysely sees it, with its statements prepared: a statement text seen before is sent
- * as a named prepared statement, so PostgreSQL parses and plans it once per connection instead of
- * at every execution (node-postgres skips the Parse step for a name it already prepared on that
- * connection). Texts seen only once (dynamic IN lists) stay unnamed, and a connection prepares at
- * most MAX_PREPARED_PER_CONNECTION of them, so neither side's memory grows without bound.
- * A statement reading or returning `*` is never prepared: after a migration adds a column (another
- * Klaxon process of a newer version starting), PostgreSQL refuses a prepared `select *` with
- * "cached plan must not change result type", inside whatever transaction ran it.
- */
-const STAR = /\*(?!\))/; // a `*` that is not count(*)
-/** A statement that starts with this is never prepared (its generic plan would be worse than planning it each time). */
-export const NOT_PREPARED = '/* not prepared */';
-const MAX_PREPARED_PER_CONNECTION = 500;
-const MAX_TEXTS = 5_000;
-
-/** The statement names prepared on each connection (a pooled client is one connection for its life). */
-const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
-
-function preparing(pool: pg.Pool): PostgresPool {
-  const names = new Map<string, string | null>(); // text → its name; null: seen once
-  let next = 0;
-  const nameFor = (text: string): string | undefined => {
-    const name = names.get(text);
-    if (name) return name;
-    if (names.size >= MAX_TEXTS || STAR.test(text) || text.startsWith(NOT_PREPARED)) return undefined;
-    if (name === undefined) {
-      names.set(text, null);
-      return undefined;
-    }
-    const created = `klx_${next++}`;
-    names.set(text, created);
-    return created;
-  };
-  return {
-    async connect() {
-      const client = await pool.connect();
-      const prepared = preparedOn.get(client) ?? new Set<string>();
-      preparedOn.set(client, prepared);
-      const query = (text: string, parameters: ReadonlyArray<unknown>) => {
-        const values = [...parameters];
-        const name = values.length > 0 ? nameFor(text) : undefined;
-        if (name && (prepared.has(name) || prepared.size < MAX_PREPARED_PER_CONNECTION)) {
-          prepared.add(name);
-          return client.query({ name, text, values });
-        }
-        return client.query(text, values);
-      };
-      return { query, release: () => client.release() } as unknown as PostgresPoolClient;
-    },
-    end: () => pool.end(),
   };
 }
 

@@ -8,13 +8,13 @@
  *   key, and that incident is open.
  * A delivery passing every check is applied (its alerts' sightings counted, their text
  * refreshed, the delivery recorded); one that fails any is not touched at all and goes down the
- * full path. It is not prepared (db/client.ts): a generic plan, made for a few rows, joins the
+ * full path. It is not a prepared statement: a generic plan, made for a few rows, joined the
  * arrays of a large batch in quadratic time (measured: 6 deliveries/s instead of 130 for 100-alert
  * groups). Alert rows are locked in (integration, identity) order, so two of these statements
  * cannot deadlock each other; a deadlock with the full path is answered by the full path.
  */
 import { sql } from 'kysely';
-import { type Db, NOT_PREPARED } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import type { DeliveryRecord } from './deliveries.js';
 import type { RepeatAlert } from './repeats.js';
 
@@ -32,7 +32,7 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
   const d = batch.map((x, ix) => ({ ix, ...x }));
   const a = d.flatMap((x) => x.alerts.map(({ alert, expected }) => ({ ix: x.ix, alert, expected })));
   const col = <T, U>(rows: T[], f: (r: T) => U) => rows.map(f);
-  const { rows } = await sql<{ ix: number; id: string }>`${sql.raw(NOT_PREPARED)}
+  const { rows } = await sql<{ ix: number; id: string }>`
     with d as (
       select ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n from unnest(
         ${col(d, (x) => x.ix)}::int[], ${col(d, (x) => x.integrationId)}::uuid[], ${col(d, (x) => x.keyHash)}::text[],
