@@ -29,27 +29,44 @@ export interface RepeatDelivery {
 
 /** Applies what still holds; the delivery id of each applied delivery, null for the rest. */
 export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(number | null)[]> {
-  const d = batch.map((x, ix) => ({ ix, ...x }));
-  const a = d.flatMap((x) => x.alerts.map(({ alert, expected }) => ({ ix: x.ix, alert, expected })));
-  const col = <T, U>(rows: T[], f: (r: T) => U) => rows.map(f);
+  // Two JSON parameters (V8's native JSON.stringify), not twenty arrays (node-postgres escapes
+  // array elements in JavaScript: 5% of the repeat path's CPU, most of it on the stored bodies).
+  const deliveries = batch.map((x, ix) => ({
+    ix,
+    integration_id: x.integrationId,
+    key_hash: x.keyHash,
+    integration_version: x.integrationVersion,
+    source: x.record.source,
+    outcome: x.record.outcome,
+    body: x.record.body,
+    body_bytes: x.record.body_bytes,
+    received_at: x.record.received_at,
+    n: x.alerts.length,
+  }));
+  const alerts = batch.flatMap((x, ix) =>
+    x.alerts.map(({ alert, expected }) => ({
+      ix,
+      identity: alert.identity,
+      incident_id: expected.incidentId,
+      severity: expected.severity,
+      group_key: expected.groupKey,
+      title: alert.title,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      url: alert.url ?? null,
+      starts_at: alert.startsAt,
+    })),
+  );
   const { rows } = await sql<{ ix: number; id: string }>`
     with d as (
-      select ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n from unnest(
-        ${col(d, (x) => x.ix)}::int[], ${col(d, (x) => x.integrationId)}::uuid[], ${col(d, (x) => x.keyHash)}::text[],
-        ${col(d, (x) => x.integrationVersion)}::timestamptz[], ${col(d, (x) => x.record.source)}::text[],
-        ${col(d, (x) => x.record.outcome)}::text[], ${col(d, (x) => x.record.body)}::text[],
-        ${col(d, (x) => x.record.body_bytes)}::int[], ${col(d, (x) => x.record.received_at)}::timestamptz[],
-        ${col(d, (x) => x.alerts.length)}::int[]
-      ) as d(ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n)
+      select ix, integration_id, key_hash, integration_version, source, outcome, body, body_bytes, received_at, n
+      from json_to_recordset(${JSON.stringify(deliveries)}::json) as d(ix int, integration_id uuid, key_hash text,
+        integration_version timestamptz, source text, outcome text, body text, body_bytes int, received_at timestamptz, n int)
     ),
     a as (
-      select ix, identity, incident_id, severity, group_key, title, labels, annotations, url, starts_at from unnest(
-        ${col(a, (x) => x.ix)}::int[], ${col(a, (x) => x.alert.identity)}::text[], ${col(a, (x) => x.expected.incidentId)}::uuid[],
-        ${col(a, (x) => x.expected.severity)}::text[], ${col(a, (x) => x.expected.groupKey)}::text[],
-        ${col(a, (x) => x.alert.title)}::text[], ${col(a, (x) => JSON.stringify(x.alert.labels))}::text[],
-        ${col(a, (x) => JSON.stringify(x.alert.annotations))}::text[], ${col(a, (x) => x.alert.url ?? null)}::text[],
-        ${col(a, (x) => x.alert.startsAt)}::timestamptz[]
-      ) as a(ix, identity, incident_id, severity, group_key, title, labels, annotations, url, starts_at)
+      select ix, identity, incident_id, severity, group_key, title, labels, annotations, url, starts_at
+      from json_to_recordset(${JSON.stringify(alerts)}::json) as a(ix int, identity text, incident_id uuid, severity text,
+        group_key text, title text, labels jsonb, annotations jsonb, url text, starts_at timestamptz)
     ),
     authorized as (
       select d.ix from d
@@ -82,7 +99,7 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
     ),
     counted as (
       update alerts al set receive_count = al.receive_count + x.k, last_seen_at = x.received_at, title = x.title,
-        labels = x.labels::jsonb, annotations = x.annotations::jsonb, url = x.url, starts_at = coalesce(x.starts_at, al.starts_at)
+        labels = x.labels, annotations = x.annotations, url = x.url, starts_at = coalesce(x.starts_at, al.starts_at)
       from latest x where al.id = x.alert_id
       returning al.id
     ),
@@ -98,5 +115,5 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
     )
     select ids.ix, ids.id::text as id from ids`.execute(db);
   const applied = new Map(rows.map((r) => [Number(r.ix), Number(r.id)]));
-  return d.map((x) => applied.get(x.ix) ?? null);
+  return deliveries.map((x) => applied.get(x.ix) ?? null);
 }
