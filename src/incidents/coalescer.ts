@@ -13,7 +13,13 @@ export class Coalescer<T, R> {
 
   constructor(
     private readonly run: (batch: T[]) => Promise<R[]>,
-    private readonly options: { maxInFlight: number; maxBatch: number; keys: (item: T) => string[] },
+    private readonly options: {
+      maxInFlight: number;
+      /** How much one batch may carry, by `weight` (a batch takes at least one item). */
+      maxBatch: number;
+      keys: (item: T) => string[];
+      weight?: (item: T) => number;
+    },
   ) {}
 
   submit(item: T): Promise<R> {
@@ -47,13 +53,19 @@ export class Coalescer<T, R> {
     }
   }
 
-  /** The oldest queued items (up to maxBatch) none of whose keys a running batch holds. */
+  /** The oldest queued items (up to maxBatch in weight) none of whose keys a running batch holds. */
   private take() {
     const batch: typeof this.queue = [];
     const rest: typeof this.queue = [];
+    const weight = this.options.weight ?? (() => 1);
+    let carried = 0;
     for (const q of this.queue) {
-      if (batch.length < this.options.maxBatch && !q.keys.some((k) => this.held.has(k))) batch.push(q);
-      else rest.push(q);
+      const w = weight(q.item);
+      const fits = batch.length === 0 || carried + w <= this.options.maxBatch;
+      if (fits && !q.keys.some((k) => this.held.has(k))) {
+        batch.push(q);
+        carried += w;
+      } else rest.push(q);
     }
     this.queue = rest;
     return batch;

@@ -87,7 +87,11 @@ interface RepeatState {
 }
 const repeatStates = new WeakMap<Db, RepeatState>();
 
-/** Up to 3 repeat statements at once (of the pool's connections), each carrying up to 200 deliveries, on disjoint groups. */
+/**
+ * Up to 3 repeat statements at once (of the pool's connections), on disjoint groups, each carrying
+ * deliveries of up to 5,000 alerts in all (a bound on the memory one statement's parameters take;
+ * 1,000 measured 35% slower on 100-alert groups: fewer repeats of an alert fold into one row update).
+ */
 function repeatState(db: Db): RepeatState {
   let state = repeatStates.get(db);
   if (!state) {
@@ -96,7 +100,10 @@ function repeatState(db: Db): RepeatState {
       applyRepeats(db, batch).catch(() => batch.map(() => 'failed' as const));
     // A delivery's keys are its alert groups: batches running at once never touch the same rows.
     const keys = (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))];
-    state = { memory: new AlertMemory(), coalescer: new Coalescer(run, { maxInFlight: 3, maxBatch: 200, keys }) };
+    state = {
+      memory: new AlertMemory(),
+      coalescer: new Coalescer(run, { maxInFlight: 3, maxBatch: 5_000, keys, weight: (d) => d.alerts.length }),
+    };
     repeatStates.set(db, state);
   }
   return state;

@@ -135,3 +135,23 @@ t.test('Coalescer: an item waits while a running batch holds its key; others run
   gates.get('a2,a3')!();
   t.same(await Promise.all([a2, a3, b1]), ['a2', 'a3', 'b1']);
 });
+
+t.test('Coalescer: a batch carries up to maxBatch by weight, and always at least one item', async (t) => {
+  const batches: number[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const c = new Coalescer<number, number>(
+    async (batch) => {
+      batches.push(batch);
+      if (batches.length === 1) await gate;
+      return batch;
+    },
+    { maxInFlight: 1, maxBatch: 10, keys: () => [], weight: (x) => x },
+  );
+  const all = [1, 4, 5, 2, 30, 3].map((x) => c.submit(x));
+  release();
+  await Promise.all(all);
+  t.same(batches, [[1], [4, 5], [2, 3], [30]], 'weights 9, 5 (+30 skipped), then the heavy one alone');
+});
