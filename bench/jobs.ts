@@ -7,8 +7,7 @@ import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { startJobRunner } from '../src/jobs/runner.js';
-import { notifySettings } from '../src/notify/settings.js';
+import { jobSettings, startJobRunner } from '../src/jobs/runner.js';
 import type { KlaxonServer } from './servers.js';
 
 /**
@@ -24,12 +23,7 @@ export async function startRunner(klaxon: KlaxonServer, log: Logger, env: Record
     db: klaxon.handle.db,
     log,
     concurrency: config.KLAXON_WORKER_CONCURRENCY,
-    settings: {
-      revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
-      deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
-      deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
-      notify: notifySettings(config),
-    },
+    settings: jobSettings(config),
   });
 }
 

@@ -3,9 +3,8 @@ import { buildApp } from './app.js';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase } from './db/setup.js';
-import { startJobRunner } from './jobs/runner.js';
+import { jobSettings, startJobRunner } from './jobs/runner.js';
 import { createLogger } from './logger.js';
-import { notifySettings } from './notify/settings.js';
 
 /** The process: config → database → migrations → app → listen → job runner, and the reverse on shutdown. */
 async function main(config: Config): Promise<void> {
@@ -32,12 +31,7 @@ async function main(config: Config): Promise<void> {
         db: handle.db,
         log,
         concurrency: config.KLAXON_WORKER_CONCURRENCY,
-        settings: {
-          revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
-          deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
-          deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
-          notify: notifySettings(config),
-        },
+        settings: jobSettings(config),
       });
     }
     printBanner(address, database.description, admin.createdSecret);

@@ -1,6 +1,7 @@
 import { Logger, type LogLevel, type Runner, run, runMigrations, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { requeueStranded } from '../notify/recover.js';
 import { notifySettings } from '../notify/settings.js';
@@ -40,6 +41,16 @@ export interface JobRunnerOptions {
 }
 
 /** Starts the runner on the shared pool; signals are handled by the server, not by graphile-worker. */
+/** The job settings the configuration gives (the server's and the benchmark's runner alike). */
+export function jobSettings(config: Config): JobSettings {
+  return {
+    revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
+    deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
+    deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
+    notify: notifySettings(config),
+  };
+}
+
 export async function startJobRunner(opts: JobRunnerOptions): Promise<Runner> {
   // Before taking work: what the last process left mid-send is due again once its claim expires.
   await requeueStranded(opts.db, (opts.settings.notify ?? notifySettings({})).claimTimeoutMs);
