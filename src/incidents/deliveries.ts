@@ -5,13 +5,11 @@ import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
 import type { VerifiedSignature } from '../ingest/signature.js';
 import { type AdapterResult, PayloadError } from '../ingest/types.js';
-import { alertsIngested, repeatPath } from '../metrics.js';
+import { alertsIngested } from '../metrics.js';
 import { applyAlertActions } from './alert-actions.js';
-import { Coalescer } from './coalescer.js';
 import { type AlertSummary, applyAlerts, type IngestIntegration, prepareAlerts } from './engine.js';
 import type { Trx } from './incident-store.js';
-import { applyRepeats, type RepeatDelivery } from './repeat-store.js';
-import { AlertMemory, learned, planRepeat } from './repeats.js';
+import { alertMemory, learned } from './repeats.js';
 import { loadActiveSilences } from './silences.js';
 
 export interface DeliveryResult {
@@ -72,85 +70,11 @@ export async function applyDecoded(db: Db, input: DeliveryInput, result: Adapter
   // Counted once committed: a transaction retried after a deadlock counts once.
   for (const alert of applied.alerts) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
   if (!applied.replay && result.alerts.length > 0) {
-    const { memory } = repeatState(db);
+    const memory = alertMemory(db);
     const alerts = [...prepareAlerts(input.integration, result).values()];
     for (const [identity, known] of learned(alerts, applied.alerts)) memory.set(input.integration.id, identity, known);
   }
   return applied;
-}
-
-/** Per database: what this process last saw of each alert, and the coalescer of repeat deliveries. */
-interface RepeatState {
-  memory: AlertMemory;
-  /** A delivery id; null when the delivery no longer holds as a repeat; 'failed' when its statement failed. */
-  coalescer: Coalescer<RepeatDelivery, number | null | 'failed'>;
-}
-const repeatStates = new WeakMap<Db, RepeatState>();
-
-/**
- * Up to 3 repeat statements at once (of the pool's connections), on disjoint groups, each carrying
- * deliveries of up to 5,000 alerts in all (a bound on the memory one statement's parameters take;
- * 1,000 measured 35% slower on 100-alert groups: fewer repeats of an alert fold into one row update).
- */
-function repeatState(db: Db): RepeatState {
-  let state = repeatStates.get(db);
-  if (!state) {
-    const run = (batch: RepeatDelivery[]): Promise<(number | null | 'failed')[]> =>
-      // A deadlock with the full path, a lost connection: the full path answers each delivery.
-      applyRepeats(db, batch).catch(() => batch.map(() => 'failed' as const));
-    // A delivery's keys are its alert groups: batches running at once never touch the same rows.
-    const keys = (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))];
-    state = {
-      memory: new AlertMemory(),
-      coalescer: new Coalescer(run, { maxInFlight: 3, maxBatch: 5_000, keys, weight: (d) => d.alerts.length }),
-    };
-    repeatStates.set(db, state);
-  }
-  return state;
-}
-
-/**
- * The repeat path (repeats.ts): a delivery that only repeats alerts already firing is applied by
- * one guarded statement, shared with the other repeats in flight (repeat-store.ts). `keyHash` is
- * the key the sender authenticated with; the statement re-checks it. Null when the delivery is not
- * a repeat, or no longer one in the database: it then takes the full path, which decodes again
- * (and answers a body it cannot decode).
- */
-export async function tryRepeat(db: Db, input: DeliveryInput & { source: AdapterSource }, keyHash: string): Promise<DeliveryResult | null> {
-  if (input.signature) return null;
-  let result: AdapterResult;
-  try {
-    result = decode(input);
-  } catch {
-    return null;
-  }
-  if (result.actions?.length) return null;
-  const { memory, coalescer } = repeatState(db);
-  const integrationId = input.integration.id;
-  const alerts = [...prepareAlerts(input.integration, result).values()];
-  const plan = planRepeat(alerts, (identity) => memory.get(integrationId, identity));
-  if (!plan) return null;
-  const outcome = { alerts: plan.summaries, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
-  const deliveryId = await coalescer.submit({
-    integrationId,
-    keyHash,
-    integrationVersion: input.integration.updatedAt,
-    record: deliveryRecord(input, 200, outcome),
-    alerts: plan.alerts,
-  });
-  if (deliveryId === 'failed') {
-    repeatPath.inc({ result: 'failed' });
-    return null;
-  }
-  if (deliveryId === null) {
-    // What this process remembered no longer holds: forget it, the full path will teach it again.
-    for (const { alert } of plan.alerts) memory.set(integrationId, alert.identity, undefined);
-    repeatPath.inc({ result: 'fallback' });
-    return null;
-  }
-  repeatPath.inc({ result: 'applied' });
-  for (const alert of plan.summaries) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
-  return { deliveryId, integrationId, ...outcome };
 }
 
 /** PostgreSQL's "try again" answers: the whole transaction rolled back, so rerunning it is safe. */
@@ -171,7 +95,7 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise
     if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
       return answerReplay(trx, input, result);
     }
-    const { memory } = repeatState(db);
+    const memory = alertMemory(db);
     const seenFiring = (identity: string) => memory.get(input.integration.id, identity) !== undefined;
     const applied = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now, seenFiring);
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
@@ -229,7 +153,8 @@ async function answerReplay(trx: Trx, input: DeliveryInput, result: AdapterResul
   return { deliveryId, integrationId: input.integration.id, ...outcome };
 }
 
-function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult {
+/** The source's adapter on the body (pure): normalized alerts, or a PayloadError naming what is wrong. */
+export function decode(input: DeliveryInput & { source: AdapterSource }): AdapterResult {
   const parsed = parseWebhookBody(input.rawBody);
   // Health senders (Gatus, healthchecks.io) may send text that is not JSON: the adapter reads rawBody.
   if (!parsed.ok && input.source !== 'health') throw new PayloadError([{ path: '', message: parsed.reason }]);

@@ -7,6 +7,7 @@
  * decided here against the database and applies nothing of a delivery that no longer holds.
  * What this process remembers is a hint, never trusted: a stale hint costs one wasted attempt.
  */
+import type { Db } from '../db/client.js';
 import type { Severity } from '../vocabulary.js';
 import type { AlertSummary } from './engine.js';
 import type { PreparedAlert } from './incident-store.js';
@@ -37,6 +38,15 @@ export class AlertMemory {
     if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
     this.known.set(key, alert);
   }
+}
+
+const memories = new WeakMap<Db, AlertMemory>();
+
+/** What this process remembers of the alerts in this database (one memory per database). */
+export function alertMemory(db: Db): AlertMemory {
+  const memory = memories.get(db) ?? new AlertMemory();
+  memories.set(db, memory);
+  return memory;
 }
 
 /** One alert of a planned repeat: what to write, and the state the database must still be in. */
