@@ -8,7 +8,7 @@ import { type AdapterResult, PayloadError } from '../ingest/types.js';
 import { alertsIngested } from '../metrics.js';
 import { applyAlertActions } from './alert-actions.js';
 import { type AlertSummary, applyAlerts, type IngestIntegration, prepareAlerts } from './engine.js';
-import type { Trx } from './incident-store.js';
+import type { PreparedAlert, Trx } from './incident-store.js';
 import { alertMemory, learned } from './repeats.js';
 import { loadActiveSilences } from './silences.js';
 
@@ -66,13 +66,13 @@ export async function ingestWith(db: Db, input: DeliveryInput, decoder: () => Ad
 
 /** Applies already-normalized alerts (heartbeats come here without a body to decode). */
 export async function applyDecoded(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
-  const applied = await retryOnConflict(() => applyOnce(db, input, result));
+  const prepared = prepareAlerts(input.integration, result);
+  const applied = await retryOnConflict(() => applyOnce(db, input, result, prepared));
   // Counted once committed: a transaction retried after a deadlock counts once.
   for (const alert of applied.alerts) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
-  if (!applied.replay && result.alerts.length > 0) {
+  if (!applied.replay && prepared.size > 0) {
     const memory = alertMemory(db);
-    const alerts = [...prepareAlerts(input.integration, result).values()];
-    for (const [identity, known] of learned(alerts, applied.alerts)) memory.set(input.integration.id, identity, known);
+    for (const [identity, known] of learned([...prepared.values()], applied.alerts)) memory.set(input.integration.id, identity, known);
   }
   return applied;
 }
@@ -90,14 +90,15 @@ async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T
   }
 }
 
-function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult): Promise<DeliveryResult> {
+function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult, prepared: Map<string, PreparedAlert>): Promise<DeliveryResult> {
   return db.transaction().execute(async (trx) => {
     if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
       return answerReplay(trx, input, result);
     }
     const memory = alertMemory(db);
     const seenFiring = (identity: string) => memory.get(input.integration.id, identity) !== undefined;
-    const applied = await applyAlerts(trx, input.integration, result, () => loadActiveSilences(trx, input.now), input.now, seenFiring);
+    const silences = () => loadActiveSilences(trx, input.now);
+    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now, seenFiring);
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };

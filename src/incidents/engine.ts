@@ -85,7 +85,10 @@ export function prepareAlerts(integration: IngestIntegration, result: AdapterRes
 export async function applyAlerts(
   trx: Trx,
   integration: IngestIntegration,
-  result: AdapterResult,
+  /** The delivery's alerts, from prepareAlerts. */
+  byIdentity: Map<string, Prepared>,
+  /** Alerts the sender left out of this delivery (AdapterResult.truncatedAlerts). */
+  truncatedAlerts: number,
   loadSilences: () => Promise<ActiveSilence[]>,
   now: Date,
   /** False when this process knows the alert is not a firing repeat (a hint that skips the duplicate count). */
@@ -93,7 +96,6 @@ export async function applyAlerts(
 ): Promise<AlertSummary[]> {
   let silences: Promise<ActiveSilence[]> | undefined;
   const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
-  const byIdentity = prepareAlerts(integration, result);
   // Groups in sorted order (so concurrent deliveries take group locks without deadlock);
   // within a group the sender's order is kept, so its first firing alert names the incident.
   const ordered = [...byIdentity.values()].sort((a, b) => cmp(a.groupKey, b.groupKey));
@@ -126,7 +128,7 @@ export async function applyAlerts(
       summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
     }
     await flush(trx, integration, g, now);
-    for (const t of g.touched.values()) await settle(trx, integration, t, result.truncatedAlerts, now);
+    for (const t of g.touched.values()) await settle(trx, integration, t, truncatedAlerts, now);
   }
   // Answer in the sender's order.
   return [...byIdentity.keys()].map((id) => summaries.get(id)!);

@@ -11,10 +11,11 @@ import { Errors } from '../errors.js';
  * hash is compared again in constant time.
  */
 export async function integrationForKey(db: Db, kind: IntegrationKind, secret: string | undefined): Promise<IntegrationRow> {
-  const row = await lookUp(db, kind, secret);
+  const keyHash = hashKey(secret ?? '');
+  const row = await lookUp(db, kind, secret, keyHash);
   // Remembered for the repeat path, which re-checks the key in its own statement; a signed
   // integration's deliveries never take it, so its row is not kept.
-  if (!row.signing_secret) remember(db, hashKey(secret ?? ''), row);
+  if (!row.signing_secret) remember(db, keyHash, row);
   return row;
 }
 
@@ -31,18 +32,16 @@ function remember(db: Db, keyHash: string, row: IntegrationRow): void {
 }
 
 /**
- * The integration this process last authenticated with this key, without asking the database.
- * Only for a write that re-checks the key itself in the same statement (the repeat path): the key
- * may have been revoked since, here or by another Klaxon process.
+ * The integration this process last authenticated with this key (by its hashKey), without asking
+ * the database. Only for a write that re-checks the key itself in the same statement (the repeat
+ * path): the key may have been revoked since, here or by another Klaxon process.
  */
-export function rememberedIntegration(db: Db, kind: IntegrationKind, secret: string | undefined): IntegrationRow | undefined {
-  if (!secret) return undefined;
-  const row = seen.get(db)?.get(hashKey(secret));
+export function rememberedIntegration(db: Db, kind: IntegrationKind, keyHash: string): IntegrationRow | undefined {
+  const row = seen.get(db)?.get(keyHash);
   return row?.kind === kind ? row : undefined;
 }
 
-async function lookUp(db: Db, kind: IntegrationKind, secret: string | undefined): Promise<IntegrationRow> {
-  const wanted = hashKey(secret ?? '');
+async function lookUp(db: Db, kind: IntegrationKind, secret: string | undefined, wanted: string): Promise<IntegrationRow> {
   const row = secret
     ? await db
         .selectFrom('integration_keys as k')

@@ -22,6 +22,8 @@ declare module 'fastify' {
     integration?: IntegrationRow;
     /** True when `integration` is only what this process remembered of the key (not yet checked). */
     integrationRemembered?: boolean;
+    /** hashKey of the webhook's key, computed once per request. */
+    keyHash?: string;
   }
 }
 
@@ -65,7 +67,9 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
   // A webhook's key may be remembered: its repeat deliveries re-check it in their one statement,
   // and anything else checks it with the database first (receive, below).
   const authenticateWebhook = (kind: IntegrationKind) => async (request: FastifyRequest) => {
-    const remembered = rememberedIntegration(app.db, kind, secretOf(request));
+    const secret = secretOf(request);
+    request.keyHash = hashKey(secret ?? '');
+    const remembered = secret ? rememberedIntegration(app.db, kind, request.keyHash) : undefined;
     if (remembered) {
       request.integration = remembered;
       request.integrationRemembered = true;
@@ -78,7 +82,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
     const bodyMax = app.config.KLAXON_DELIVERY_BODY_MAX;
     if (!request.integration!.signing_secret) {
       const integration = ingestContext(request.integration!);
-      const repeat = await tryRepeat(app.db, { integration, source, rawBody, now, bodyMax }, hashKey(secretOf(request) ?? ''));
+      const repeat = await tryRepeat(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!);
       if (repeat) return repeat;
     }
     if (request.integrationRemembered) await authenticate(source)(request);
