@@ -99,6 +99,7 @@ t.test('pager callbacks: signed, replay-protected, acting for the responder, on 
     .where('kind', '=', 'pager_callback')
     .orderBy('id')
     .execute();
+  t.equal(events.length, 4, 'refused callbacks (replay, bad signature, a second resolve) wrote nothing');
   t.match(
     events.map((e) => e.data),
     [

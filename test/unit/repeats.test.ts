@@ -68,6 +68,7 @@ t.test('AlertMemory: bounded, oldest out first; set(undefined) forgets', async (
   m.set('i', 'b', known);
   m.set('i', 'c', known);
   t.equal(m.get('i', 'a'), undefined, 'the oldest went out');
+  t.same(m.get('i', 'b'), known, 'the next one stayed');
   t.same(m.get('i', 'c'), known);
   t.equal(m.get('other', 'c'), undefined, 'per integration');
   m.set('i', 'c', undefined);

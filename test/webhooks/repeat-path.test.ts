@@ -186,8 +186,18 @@ t.test('an alert resolved elsewhere: the repeat applies nothing of itself, then 
   const resolvedA = { ...alert('A'), status: 'resolved', endsAt: '2026-11-22T10:05:00Z' };
   t.equal((await send(body([resolvedA, alert('B')]), second)).statusCode, 200);
   const before = await counts();
+  const fallbacks = await repeatPathCount('fallback');
   const res = await send(body([alert('A'), alert('B')]));
   t.equal(res.statusCode, 200);
+  t.equal((await repeatPathCount('fallback')) - fallbacks, 1, 'the repeat statement refused it');
+  t.same(
+    res.json().alerts.map((a: { outcome: string; incidentNumber: number | null }) => [a.outcome, a.incidentNumber === null]),
+    [
+      ['duplicate', true],
+      ['duplicate', false],
+    ],
+    'A: a stale firing (its resolve is newer), B: a repeat in its incident',
+  );
   const after = await counts();
   t.same(
     after.alerts.map((a) => [a.status, a.receive_count - before.alerts.find((b) => b.identity === a.identity)!.receive_count]),
@@ -198,4 +208,36 @@ t.test('an alert resolved elsewhere: the repeat applies nothing of itself, then 
     'each alert counted once: the stale firing of A is recorded, B is a repeat; nothing applied twice',
   );
   t.equal(after.deliveries - before.deliveries, 1, 'one delivery recorded');
+});
+
+t.test('a lone surrogate in labels and text repeats on the repeat path; NUL is refused on both paths', async (t) => {
+  const { send, handle, integration, counts } = await twoInstances(t);
+  const odd = { ...alert('Odd'), labels: { ...alert('Odd').labels, note: 'a\ud800b' }, annotations: { summary: 'x\udc00y' } };
+  const first = await send(body([odd]));
+  t.equal(first.statusCode, 200, first.body);
+  const stored = () =>
+    handle.db
+      .selectFrom('alerts')
+      .select(['labels', 'annotations', 'receive_count'])
+      .where('integration_id', '=', integration.id)
+      .executeTakeFirstOrThrow();
+  const before = await stored();
+  const applied = await repeatPathCount('applied');
+  const again = await send(body([odd]));
+  t.equal(again.statusCode, 200, again.body);
+  t.equal(again.json().alerts[0].outcome, 'duplicate');
+  t.equal((await repeatPathCount('applied')) - applied, 1, 'applied by the repeat path');
+  const after = await stored();
+  t.equal(after.receive_count, 2);
+  t.same([after.labels, after.annotations], [before.labels, before.annotations], 'the same text as the full path stored');
+  t.equal((after.labels as Record<string, string>).note, 'a\ufffdb', 'the lone surrogate stored as U+FFFD');
+  // The same alert with a NUL in a label, from a key this process remembers: refused, nothing counted.
+  const withNul = { ...odd, labels: { ...odd.labels, note: 'a\u0000b' } };
+  const countsBefore = await counts();
+  const refused = await send(body([withNul]));
+  t.equal(refused.statusCode, 400);
+  t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+  const countsAfter = await counts();
+  t.same(countsAfter.alerts, countsBefore.alerts, 'no alert counted');
+  t.equal(countsAfter.deliveries, countsBefore.deliveries + 1, 'only the refused delivery recorded (status 400)');
 });
