@@ -5,7 +5,8 @@
  * - notification_failed:    the same plus { error }
  * - notification_throttled: the same plus { digestAt } (when the digest that folds it in is due)
  *
- * `address` is shown as `displayAddress` has it: a webhook URL is a credential, so only its origin.
+ * `address` is shown as `displayAddress` has it: a webhook URL is a credential, so only its origin;
+ * a pager routing key too, so only its last 4 characters.
  */
 import type { NotificationRow } from '../db/schema.js';
 import { KLAXON } from '../incidents/actors.js';
@@ -13,6 +14,8 @@ import { addEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
 
 export function displayAddress(channel: string, address: string): string {
+  // A pager address is the pager service's routing key: a credential too, so only its last 4 characters.
+  if (channel === 'pager') return address.length > 8 ? `…${address.slice(-4)}` : '…';
   if (channel !== 'webhook') return address;
   try {
     return new URL(address).origin;

@@ -8,9 +8,19 @@ const EMOJI: Record<string, string> = {
   SEV4: ':white_circle:',
 };
 
+/**
+ * Text from senders (an alert's title) as Slack shows it literally: `&`, `<` and `>` escaped as
+ * Slack asks, so a title cannot ping (`<!channel>`) or link (`<https://…|…>`), and no run of three
+ * backticks, so it cannot close the code block.
+ */
+export function chatEscape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('```', '`\u200b``');
+}
+
 /** Slack-compatible incoming-webhook JSON (also accepted by Mattermost, Rocket.Chat, Discord's /slack). */
 export function chatBody(message: Parameters<ChannelSend>[0]): string {
-  const { incident, rendered } = message;
+  const { incident } = message;
+  const rendered = { summary: chatEscape(message.rendered.summary), text: chatEscape(message.rendered.text) };
   const text = `${EMOJI[incident.severity] ?? ''} ${rendered.summary}`.trim();
   return JSON.stringify({
     text,
