@@ -301,3 +301,18 @@ t.test('a trigger after a resolve with the same key fires again: reopens within 
     t.equal((await incidents()).length, expected[1]);
   }
 });
+
+t.test('a routing key the sender JSON-escaped is still kept out of the audit copy', async (t) => {
+  const { app, admin, pd, send } = await setup('escaped key');
+  const escaped = [...pd.key].map((c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const body = `{"routing_key":"${escaped}","event_action":"trigger","payload":{"summary":"disk full","source":"db-1","severity":"critical"}}`;
+  const res = await send(body);
+  t.equal(res.statusCode, 202, res.body);
+  const listed = await app.inject({ url: `/v1/integrations/${pd.id}/deliveries`, headers: admin });
+  t.equal(listed.json().items.length, 1);
+  const stored = listed.json().items[0].body as string;
+  t.notMatch(stored, pd.key);
+  t.notMatch(stored, escaped, 'nor its escaped spelling');
+  t.match(stored, /"routing_key":"\[redacted\]"/);
+  t.match(stored, /disk full/, 'the rest of the event is kept');
+});
