@@ -54,9 +54,12 @@ t.test('two runners, duplicate jobs: each page sent exactly once', async (t) => 
     await sql`select graphile_worker.add_job('notification_send', json_build_object('notificationId', id)) from notifications`.execute(trx);
   });
 
-  // Wait until every job has run (each runner reports its own).
-  while (ran[0]! + ran[1]! < PAGES * 2) await new Promise((r) => setTimeout(r, 20));
+  // Wait until every job has run (each runner reports its own), for 60 s at most.
+  const deadline = Date.now() + 60_000;
+  while (ran[0]! + ran[1]! < PAGES * 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.equal(ran[0]! + ran[1]!, PAGES * 2, 'every job ran');
   const rows = await notifications(first.db);
+  t.equal(rows.length, PAGES);
   t.ok(
     rows.every((r) => r.status === 'sent' && r.attempts === 1),
     'every notification sent, on its first attempt',
@@ -64,5 +67,6 @@ t.test('two runners, duplicate jobs: each page sent exactly once', async (t) => 
   t.equal(smtp.mails.length, PAGES, `${PAGES} mails for ${PAGES} pages and ${PAGES * 2} jobs`);
   const ids = smtp.mails.map((m) => m.headers.get('x-klaxon-incident'));
   t.equal(new Set(ids).size, PAGES, 'one per incident');
-  t.ok(ran[0]! > 0 && ran[1]! > 0, `both runners worked (${ran[0]} and ${ran[1]} jobs)`);
+  // Which runner took which job is the queue's business: one may drain them all.
+  t.comment(`jobs run by each runner: ${ran[0]} and ${ran[1]}`);
 });
