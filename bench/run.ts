@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     for (const check of pageLatency.checks) checks.push({ workload: 'page-latency', check });
   }
   // Then the default runner, as `npm start` runs it (default config: email and chat unconfigured), for every load workload.
-  const runner: Runner | undefined = await startRunner(klaxon, appLog);
+  const runner: Runner | undefined = process.env.BENCH_NO_RUNNER ? undefined : await startRunner(klaxon, appLog);
   if (runner) closers.unshift(() => runner.stop());
 
   for (const w of workloads({ bare, insert, klaxon, hot, live, big, distinct, connections, runTag })) {

@@ -21,6 +21,13 @@ export const alertsIngested = new client.Counter({
   registers: [registry],
 });
 
+export const openPath = new client.Counter({
+  name: 'klaxon_open_path_deliveries_total',
+  help: 'Deliveries of new firing alerts tried on the batched open path: applied, sent down the full path (fallback), or failed (the transaction errored; full path)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
 export const repeatPath = new client.Counter({
   name: 'klaxon_repeat_path_deliveries_total',
   help: 'Deliveries tried on the one-statement repeat path: applied, sent down the full path (fallback), or failed (the statement errored; full path)',

@@ -7,22 +7,26 @@
  * - escalated:          { reason, cycle, step } (the pending step fired at once: a final delivery failure, a pager's escalate)
  */
 import { KLAXON } from '../incidents/actors.js';
-import { addEvent } from '../incidents/events.js';
+import { addEvent, event, type NewEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
 import type { StopReason } from './decide-step.js';
 
 export type StartCause = 'opened' | 'reopened' | 'severity_changed';
 
-export function escalationStarted(
-  trx: Trx,
-  incidentId: string,
-  p: { policyId: string | null; policyName: string | null; cycle: number; cause: StartCause; firstStepAt: Date | null },
-  at: Date,
-) {
+export interface StartedFacts {
+  policyId: string | null;
+  policyName: string | null;
+  cycle: number;
+  cause: StartCause;
+  firstStepAt: Date | null;
+}
+
+/** The escalation_started event (pure): for writing now, or together with others. */
+export function escalationStartedEvent(p: StartedFacts): NewEvent<'escalation_started'> {
   const message = p.policyId
     ? `Escalation ${p.cause === 'opened' ? 'started' : `restarted (${p.cause.replace('_', ' ')})`} under policy "${p.policyName}"`
     : 'No escalation policy matches this incident: nobody is paged';
-  return addEvent(trx, incidentId, 'escalation_started', message, { ...p, firstStepAt: p.firstStepAt?.toISOString() ?? null }, KLAXON, at);
+  return event('escalation_started', message, { ...p, firstStepAt: p.firstStepAt?.toISOString() ?? null });
 }
 
 export function escalationStep(

@@ -1,10 +1,12 @@
-import type { IncidentRow } from '../db/schema.js';
+import type { IncidentEscalationRow, IncidentRow } from '../db/schema.js';
+import { KLAXON } from '../incidents/actors.js';
+import { addEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
 import { enqueueAll } from '../jobs/queue.js';
 import { armTimer, disarmTimer, lockState, stopEscalation, timerJob } from './engine.js';
-import { escalated, escalationStarted, type StartCause } from './events.js';
+import { escalated, escalationStartedEvent, type StartCause } from './events.js';
 import { firstTimer } from './planner.js';
-import { choosePolicy } from './policies.js';
+import { choosePolicy, type Policy } from './policies.js';
 import { loadPolicies } from './policy-store.js';
 import { disarmReminder, firstReminderAt, reminderJob, startReminders } from './reminders.js';
 
@@ -22,7 +24,7 @@ export interface IncidentChange {
   incident?: IncidentFacts;
 }
 
-type IncidentFacts = Pick<IncidentRow, 'severity' | 'service' | 'integration_id' | 'status'>;
+export type IncidentFacts = Pick<IncidentRow, 'severity' | 'service' | 'integration_id' | 'status'>;
 
 /**
  * Opened → the chosen policy's first step at once (after its delay); acknowledged → paging stops;
@@ -63,12 +65,33 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, 
       .where('id', '=', incidentId)
       .executeTakeFirstOrThrow());
   const previous = cause === 'opened' ? undefined : await lockState(trx, incidentId);
+  const plan = planStart(await loadPolicies(trx), incidentId, incident, cause, previous, at);
+  await trx
+    .insertInto('incident_escalations')
+    .values({ incident_id: incidentId, ...plan.values })
+    .onConflict((oc) => oc.column('incident_id').doUpdateSet(plan.values))
+    .execute();
+  await addEvent(trx, incidentId, plan.event.kind, plan.event.message, plan.event.data, KLAXON, at);
+  if (plan.values.next_at === null) await disarmTimer(trx, incidentId);
+  await enqueueAll(trx, plan.jobs);
+}
+
+/**
+ * What (re)starting an incident's escalation does, decided purely: the state row's values (a new
+ * cycle under the policy chosen now, its first reminder), the timeline event, and the jobs (the
+ * first step's timer when a policy matched, and the reminder). The ingestion engine's batched
+ * open path (open-store.ts) writes the same plan for many incidents at once.
+ */
+export function planStart(
+  policies: Policy[],
+  incidentId: string,
+  incident: IncidentFacts,
+  cause: StartCause,
+  previous: Pick<IncidentEscalationRow, 'cycle' | 'reminder_seq'> | undefined,
+  at: Date,
+) {
   const cycle = previous ? previous.cycle + 1 : 0;
-  const policy = choosePolicy(await loadPolicies(trx), {
-    severity: incident.severity,
-    service: incident.service,
-    integrationId: incident.integration_id,
-  });
+  const policy = choosePolicy(policies, { severity: incident.severity, service: incident.service, integrationId: incident.integration_id });
   const timer = policy ? firstTimer(policy, at) : null;
   const reminderAt = firstReminderAt(incident.severity, at);
   const values = {
@@ -83,20 +106,9 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, 
     reminder_at: reminderAt,
     updated_at: at,
   };
-  await trx
-    .insertInto('incident_escalations')
-    .values({ incident_id: incidentId, ...values })
-    .onConflict((oc) => oc.column('incident_id').doUpdateSet(values))
-    .execute();
-  await escalationStarted(
-    trx,
-    incidentId,
-    { policyId: policy?.id ?? null, policyName: policy?.name ?? null, cycle, cause, firstStepAt: timer?.at ?? null },
-    at,
-  );
-  if (!timer) await disarmTimer(trx, incidentId);
+  const facts = { policyId: policy?.id ?? null, policyName: policy?.name ?? null, cycle, cause, firstStepAt: timer?.at ?? null };
   const reminder = reminderJob(incidentId, previous?.reminder_seq ?? 0, reminderAt);
-  await enqueueAll(trx, timer ? [timerJob(incidentId, cycle, 0, timer.at), reminder] : [reminder]);
+  return { values, event: escalationStartedEvent(facts), jobs: timer ? [timerJob(incidentId, cycle, 0, timer.at), reminder] : [reminder] };
 }
 
 async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {

@@ -248,10 +248,7 @@ async function applyOne(
 
   const { incident, outcome } = await incidentForFiring(trx, integration, alert, now, g);
   await save(trx, integration.id, g, alert, existing, now, { status: 'firing', incidentId: incident.id });
-  if (outcome === 'updated') {
-    const again = existing?.incident_id === incident.id ? 'fired again' : 'joined';
-    note(g, incident.id, 'alert_fired', `Alert ${again}: ${alert.title}`, { identity: alert.identity });
-  }
+  if (outcome === 'updated') g.events.push({ incidentId: incident.id, ...firedEvent(alert, existing?.incident_id === incident.id) });
   touch(g, incident.id, outcome === 'created', outcome === 'reopened');
   return { identity: alert.identity, incidentId: incident.id, incidentNumber: incident.number, outcome };
 }
@@ -286,12 +283,26 @@ async function incidentForFiring(trx: Trx, integration: IngestIntegration, alert
     now,
   });
   g.newest = incident;
+  const notReopened = previous && { ...previous, sinceMs, windowSeconds: integration.reopenWindowSeconds };
+  g.events.push({ incidentId: incident.id, ...createdEvent(alert, notReopened) });
+  return { incident, outcome: 'created' as const };
+}
+
+/** The 'created' event of an incident an alert opened; `previous`: the group's resolved incident, too old to reopen. */
+export function createdEvent(
+  alert: Prepared,
+  previous?: { id: string; number: number; sinceMs: number; windowSeconds: number },
+): NewEvent<'created'> {
   const after = previous
-    ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(sinceMs / 1000)}s ago, outside the ${integration.reopenWindowSeconds}s reopen window.`
+    ? ` A new incident rather than reopening #${previous.number}: it resolved ${Math.round(previous.sinceMs / 1000)}s ago, outside the ${previous.windowSeconds}s reopen window.`
     : '';
   const data = { identity: alert.identity, groupKey: alert.groupKey, previousIncident: previous?.id ?? null };
-  note(g, incident.id, 'created', `Opened by alert: ${alert.title}.${after}`, data);
-  return { incident, outcome: 'created' as const };
+  return event('created', `Opened by alert: ${alert.title}.${after}`, data);
+}
+
+/** The 'alert_fired' event of an alert that fires again in (`again`), or joins, an open incident. */
+export function firedEvent(alert: Prepared, again: boolean): NewEvent<'alert_fired'> {
+  return event('alert_fired', `Alert ${again ? 'fired again' : 'joined'}: ${alert.title}`, { identity: alert.identity });
 }
 
 /** After a group's alerts: gather the incident's stats, decide (decideSettle), write once. */

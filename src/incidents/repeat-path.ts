@@ -1,18 +1,16 @@
 /**
- * The repeat path's orchestration: decide (repeats.ts, pure) whether a webhook delivery only
- * repeats what this process remembers, and if so hand it to this database's coalescer, which
- * applies it with the other repeats in flight in one guarded statement (repeat-store.ts). Anything
- * else, or a repeat the statement refuses, goes down the full path (deliveries.ts).
+ * The repeat path's orchestration: a delivery that only repeats what this process remembers
+ * (repeats.ts decided it, pure) goes to this database's coalescer, which applies it with the other
+ * repeats in flight in one guarded statement (repeat-store.ts). A repeat the statement refuses
+ * goes down the full path (deliveries.ts).
  */
 import type { Db } from '../db/client.js';
-import type { AdapterSource } from '../ingest/index.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { alertsIngested, repeatPath } from '../metrics.js';
 import { Coalescer } from './coalescer.js';
-import { type DeliveryInput, type DeliveryResult, decode, deliveryRecord } from './deliveries.js';
-import { prepareAlerts } from './engine.js';
+import { type DeliveryInput, type DeliveryResult, deliveryRecord } from './deliveries.js';
 import { applyRepeats, type RepeatDelivery } from './repeat-store.js';
-import { alertMemory, planRepeat } from './repeats.js';
+import { alertMemory, type RepeatPlan } from './repeats.js';
 
 /** A delivery id; null when the delivery no longer holds as a repeat; 'failed' when its statement failed. */
 type Applied = number | null | 'failed';
@@ -38,26 +36,17 @@ function coalescerFor(db: Db): Coalescer<RepeatDelivery, Applied> {
 }
 
 /**
- * The repeat path (repeats.ts): a delivery that only repeats alerts already firing is applied by
- * one guarded statement, shared with the other repeats in flight (repeat-store.ts). `keyHash` is
- * the key the sender authenticated with; the statement re-checks it. Null when the delivery is not
- * a repeat, or no longer one in the database: it then takes the full path, which decodes again
- * (and answers a body it cannot decode).
+ * Applies a planned repeat (fast-paths.ts planned it) with the other repeats in flight. Null when
+ * the database no longer holds it as a repeat, or its statement failed: the full path answers it.
  */
-export async function tryRepeat(db: Db, input: DeliveryInput & { source: AdapterSource }, keyHash: string): Promise<DeliveryResult | null> {
-  if (input.signature) return null;
-  let result: AdapterResult;
-  try {
-    result = decode(input);
-  } catch {
-    return null;
-  }
-  if (result.actions?.length) return null;
-  const memory = alertMemory(db);
+export async function tryRepeat(
+  db: Db,
+  input: DeliveryInput,
+  result: AdapterResult,
+  plan: RepeatPlan,
+  keyHash: string,
+): Promise<DeliveryResult | null> {
   const integrationId = input.integration.id;
-  const alerts = [...prepareAlerts(input.integration, result).values()];
-  const plan = planRepeat(alerts, (identity) => memory.get(integrationId, identity));
-  if (!plan) return null;
   const outcome = { alerts: plan.summaries, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
   const deliveryId = await coalescerFor(db).submit({
     integrationId,
@@ -72,6 +61,7 @@ export async function tryRepeat(db: Db, input: DeliveryInput & { source: Adapter
   }
   if (deliveryId === null) {
     // What this process remembered no longer holds: forget it, the full path will teach it again.
+    const memory = alertMemory(db);
     for (const { alert } of plan.alerts) memory.set(integrationId, alert.identity, undefined);
     repeatPath.inc({ result: 'fallback' });
     return null;

@@ -18,6 +18,17 @@ import type { Db } from '../db/client.js';
 import type { DeliveryRecord } from './deliveries.js';
 import type { RepeatAlert } from './repeats.js';
 
+/**
+ * The deliveries (a CTE `d` of ix, integration_id, key_hash, integration_version) whose key still
+ * exists and has not expired, for an integration neither deleted nor changed since it was read.
+ */
+export const AUTHORIZED = sql`
+  select d.ix from d
+  join integration_keys k on k.key_hash = d.key_hash and k.integration_id = d.integration_id
+  join integrations i on i.id = d.integration_id
+  where (k.expires_at is null or k.expires_at > now()) and i.deleted_at is null
+    and date_trunc('milliseconds', i.updated_at) = d.integration_version`;
+
 export interface RepeatDelivery {
   integrationId: string;
   keyHash: string;
@@ -68,13 +79,7 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       from json_to_recordset(${JSON.stringify(alerts)}::json) as a(ix int, identity text, incident_id uuid, severity text,
         group_key text, title text, labels jsonb, annotations jsonb, url text, starts_at timestamptz)
     ),
-    authorized as (
-      select d.ix from d
-      join integration_keys k on k.key_hash = d.key_hash and k.integration_id = d.integration_id
-      join integrations i on i.id = d.integration_id
-      where (k.expires_at is null or k.expires_at > now()) and i.deleted_at is null
-        and date_trunc('milliseconds', i.updated_at) = d.integration_version
-    ),
+    authorized as (${AUTHORIZED}),
     locked as (
       select al.id, al.integration_id, al.identity, al.incident_id, al.severity, al.group_key
       from alerts al join incidents i on i.id = al.incident_id

@@ -4,7 +4,7 @@ import { hashKey } from '../../auth/api-keys.js';
 import type { IntegrationKind, IntegrationRow } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
 import { ingestDelivery } from '../../incidents/deliveries.js';
-import { tryRepeat } from '../../incidents/repeat-path.js';
+import { tryFastPaths } from '../../incidents/fast-paths.js';
 import type { AdapterSource } from '../../ingest/index.js';
 import { type VerifiedSignature, verifyGrafanaSignature, verifySignature } from '../../ingest/signature.js';
 import { integrationForKey, rememberedIntegration } from '../../integrations/authenticate.js';
@@ -82,8 +82,8 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
     const bodyMax = app.config.KLAXON_DELIVERY_BODY_MAX;
     if (!request.integration!.signing_secret) {
       const integration = ingestContext(request.integration!);
-      const repeat = await tryRepeat(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!);
-      if (repeat) return repeat;
+      const fast = await tryFastPaths(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!);
+      if (fast) return fast;
     }
     if (request.integrationRemembered) await authenticate(source)(request);
     const row = request.integration!;

@@ -1,0 +1,60 @@
+/**
+ * The open path's orchestration: a delivery of new firing alerts (opens.ts, mayOpen) goes to this
+ * database's coalescer, which applies it with the other new deliveries in flight in one
+ * transaction (open-store.ts). A delivery the transaction leaves out, or one whose transaction
+ * failed, goes down the full path (deliveries.ts).
+ */
+import type { Db } from '../db/client.js';
+import type { AdapterResult } from '../ingest/types.js';
+import { alertsIngested, openPath } from '../metrics.js';
+import { Coalescer } from './coalescer.js';
+import type { DeliveryInput, DeliveryResult } from './deliveries.js';
+import type { PreparedAlert } from './incident-store.js';
+import { applyOpens } from './open-store.js';
+import type { OpenDelivery } from './opens.js';
+import { alertMemory, learned } from './repeats.js';
+
+type Opened = DeliveryResult | null | 'failed';
+const coalescers = new WeakMap<Db, Coalescer<OpenDelivery, Opened>>();
+
+/**
+ * Up to 2 transactions at once (of the pool's connections), on disjoint groups, each carrying
+ * deliveries of up to 2,000 alerts in all.
+ */
+function coalescerFor(db: Db): Coalescer<OpenDelivery, Opened> {
+  let coalescer = coalescers.get(db);
+  if (!coalescer) {
+    // A deadlock or a constraint met by a concurrent full path, a lost connection: the full path answers.
+    const run = (batch: OpenDelivery[]): Promise<Opened[]> => applyOpens(db, batch).catch(() => batch.map(() => 'failed' as const));
+    const keys = (d: OpenDelivery) => [...new Set(d.alerts.map((a) => `${d.input.integration.id}\u0000${a.groupKey}`))];
+    coalescer = new Coalescer(run, { maxInFlight: 2, maxBatch: 2_000, keys, weight: (d) => d.alerts.length });
+    coalescers.set(db, coalescer);
+  }
+  return coalescer;
+}
+
+/** Opens the delivery's incidents with the other new deliveries in flight; null sends it down the full path. */
+export async function tryOpen(
+  db: Db,
+  input: DeliveryInput,
+  result: AdapterResult,
+  alerts: PreparedAlert[],
+  keyHash: string,
+): Promise<DeliveryResult | null> {
+  const opened = await coalescerFor(db).submit({
+    input,
+    keyHash,
+    alerts,
+    truncatedAlerts: result.truncatedAlerts,
+    ...(result.note ? { note: result.note } : {}),
+  });
+  if (opened === 'failed' || opened === null) {
+    openPath.inc({ result: opened ?? 'fallback' });
+    return null;
+  }
+  openPath.inc({ result: 'applied' });
+  for (const alert of opened.alerts) alertsIngested.inc({ source: input.source, outcome: alert.outcome });
+  const memory = alertMemory(db);
+  for (const [identity, known] of learned(alerts, opened.alerts)) memory.set(input.integration.id, identity, known);
+  return opened;
+}

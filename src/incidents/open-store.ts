@@ -1,0 +1,133 @@
+/**
+ * The open path's transaction (opens.ts decides): many deliveries that each open new incidents,
+ * from any integrations, in one transaction of a few set-based statements, whatever the batch's
+ * size: lock every group (sorted, as the full path locks them), gather (keys, existing alerts and
+ * incidents, silences, policies), decide purely, then insert the incidents, then everything else
+ * (alerts, timeline, escalation state, deliveries) in one statement and the timers in one more.
+ * Rows travel as JSON documents (V8's JSON.stringify), not as thousands of parameters.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+import { loadPolicies } from '../escalation/policy-store.js';
+import { enqueueAll } from '../jobs/queue.js';
+import { type DeliveryResult, deliveryRecord } from './deliveries.js';
+import type { Trx } from './incident-store.js';
+import { type Gathered, type OpenDelivery, planOpens } from './opens.js';
+import { AUTHORIZED } from './repeat-store.js';
+import { loadActiveSilences } from './silences.js';
+
+/** Applies what the database allows; each delivery's answer, or null for those left to the full path. */
+export function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResult | null)[]> {
+  return db.transaction().execute(async (trx) => {
+    const locks = [...new Set(batch.flatMap((d) => d.alerts.map((a) => `${d.input.integration.id}/${a.groupKey}`)))].sort();
+    // Rows come out of unnest in the array's order: the locks are taken sorted.
+    await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${locks}::text[]) as k`.execute(trx);
+    const now = batch[0]!.input.now;
+    const [gathered, silences, policies] = [await gather(trx, batch), await loadActiveSilences(trx, now), await loadPolicies(trx)];
+    const plan = planOpens(batch, { ...gathered, silences, policies }, randomUUID);
+    if (plan.answers.size === 0) return batch.map(() => null);
+
+    const { rows: numbered } = await sql<{ id: string; number: string }>`
+      insert into incidents (id, integration_id, group_key, title, status, severity, severity_reason, service,
+        alert_count, firing_count, truncated_alerts, opened_at, updated_at)
+      select id, integration_id, group_key, title, 'triggered', severity, severity_reason, service,
+        alert_count, firing_count, truncated_alerts, opened_at, opened_at
+      from json_to_recordset(${JSON.stringify(plan.incidents.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int, id uuid,
+        integration_id uuid, group_key text, title text, severity text, severity_reason text, service text,
+        alert_count int, firing_count int, truncated_alerts int, opened_at timestamptz)
+      order by ord
+      returning id, number::text`.execute(trx);
+    const numbers = new Map(numbered.map((r) => [r.id, Number(r.number)]));
+
+    const results = new Map<number, Omit<DeliveryResult, 'deliveryId'>>();
+    for (const [ix, summaries] of plan.answers) {
+      const d = batch[ix]!;
+      const alerts = summaries.map((s) => ({ ...s, incidentNumber: numbers.get(s.incidentId!)! }));
+      results.set(ix, {
+        integrationId: d.input.integration.id,
+        alerts,
+        truncatedAlerts: d.truncatedAlerts,
+        ...(d.note ? { note: d.note } : {}),
+      });
+    }
+    const records = [...results].map(([ix, { integrationId: _, ...outcome }]) => ({
+      ix,
+      ...deliveryRecord(batch[ix]!.input, 200, outcome),
+    }));
+    const { rows: recorded } = await sql<{ ix: number; id: string }>`
+      with alerts_in as (
+        insert into alerts (integration_id, identity, group_key, incident_id, status, title, labels, annotations, severity,
+          severity_reason, service, url, starts_at, fired_at, ends_at, first_seen_at, last_seen_at)
+        select integration_id, identity, group_key, incident_id, status, title, labels, annotations, severity,
+          severity_reason, service, url, starts_at, fired_at, ends_at, last_seen_at, last_seen_at
+        from json_to_recordset(${JSON.stringify(plan.alerts)}::json) as x(integration_id uuid, identity text, group_key text,
+          incident_id uuid, status text, title text, labels jsonb, annotations jsonb, severity text, severity_reason text,
+          service text, url text, starts_at timestamptz, fired_at timestamptz, ends_at timestamptz, last_seen_at timestamptz)
+        returning 1
+      ),
+      events_in as (
+        insert into incident_events (incident_id, at, kind, message, data, actor_type, actor_id, actor_name)
+        select incident_id, at, kind, message, data, actor_type, actor_id, actor_name
+        from json_to_recordset(${JSON.stringify(plan.events.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int,
+          incident_id uuid, at timestamptz, kind text, message text, data jsonb, actor_type text, actor_id text, actor_name text)
+        order by ord
+        returning 1
+      ),
+      escalations_in as (
+        insert into incident_escalations (incident_id, policy_id, cycle, round, step, started_at, next_at, stopped_at,
+          stop_reason, reminder_at, updated_at)
+        select incident_id, policy_id, cycle, round, step, started_at, next_at, stopped_at, stop_reason, reminder_at, updated_at
+        from json_to_recordset(${JSON.stringify(plan.escalations)}::json) as x(incident_id uuid, policy_id uuid, cycle int,
+          round int, step int, started_at timestamptz, next_at timestamptz, stopped_at timestamptz, stop_reason text,
+          reminder_at timestamptz, updated_at timestamptz)
+        returning 1
+      ),
+      ids as (
+        select x.*, nextval(pg_get_serial_sequence('deliveries', 'id')) as id
+        from json_to_recordset(${JSON.stringify(records)}::json) as x(ix int, integration_id uuid, source text, outcome text,
+          body text, body_bytes int, received_at timestamptz)
+      ),
+      deliveries_in as (
+        insert into deliveries (id, integration_id, source, status_code, outcome, body, body_bytes, received_at)
+        overriding system value
+        select id, integration_id, source, 200, outcome::jsonb, body, body_bytes, received_at from ids
+        returning 1
+      )
+      select ix, id::text as id from ids`.execute(trx);
+    await enqueueAll(trx, plan.jobs);
+    const ids = new Map(recorded.map((r) => [Number(r.ix), Number(r.id)]));
+    return batch.map((_, ix) => {
+      const result = results.get(ix);
+      return result ? { deliveryId: ids.get(ix)!, ...result } : null;
+    });
+  });
+}
+
+/** Which deliveries' keys still hold, and which touch an alert or a group the database already has. */
+async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Pick<Gathered, 'authorized' | 'blocked'>> {
+  const deliveries = batch.map((d, ix) => ({
+    ix,
+    integration_id: d.input.integration.id,
+    key_hash: d.keyHash,
+    integration_version: d.input.integration.updatedAt,
+  }));
+  const alerts = batch.flatMap((d, ix) => d.alerts.map((a) => ({ ix, identity: a.identity, group_key: a.groupKey })));
+  const { rows } = await sql<{ ix: number; authorized: boolean }>`
+    with d as (
+      select * from json_to_recordset(${JSON.stringify(deliveries)}::json)
+        as d(ix int, integration_id uuid, key_hash text, integration_version timestamptz)
+    ),
+    a as (
+      select a.*, d.integration_id from json_to_recordset(${JSON.stringify(alerts)}::json) as a(ix int, identity text, group_key text)
+      join d using (ix)
+    )
+    select ix, true as authorized from (${AUTHORIZED}) ok
+    union all
+    select a.ix, false from a where exists (select 1 from alerts x where x.integration_id = a.integration_id and x.identity = a.identity)
+      or exists (select 1 from incidents i where i.integration_id = a.integration_id and i.group_key = a.group_key)`.execute(trx);
+  return {
+    authorized: new Set(rows.filter((r) => r.authorized).map((r) => Number(r.ix))),
+    blocked: new Set(rows.filter((r) => !r.authorized).map((r) => Number(r.ix))),
+  };
+}
