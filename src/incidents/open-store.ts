@@ -2,15 +2,15 @@
  * The open path's transaction (opens.ts decides): many deliveries that each open new incidents,
  * from any integrations, in one transaction of a few set-based statements, whatever the batch's
  * size: lock every group (sorted, as the full path locks them), gather (keys, existing alerts and
- * incidents, silences, policies), decide purely, then insert the incidents, then everything else
- * (alerts, timeline, escalation state, deliveries) in one statement and the timers in one more.
+ * incidents; silences and policies beside it), decide purely, then insert the incidents, then
+ * everything else (alerts, timeline, escalation state, timers, deliveries) in one statement.
  * Rows travel as JSON documents (V8's JSON.stringify), not as thousands of parameters.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { loadPolicies } from '../escalation/policy-store.js';
-import { enqueueAll } from '../jobs/queue.js';
+import { addJobs } from '../jobs/queue.js';
 import { type DeliveryResult, deliveryRecord } from './deliveries.js';
 import type { Trx } from './incident-store.js';
 import { type Gathered, type OpenDelivery, planOpens } from './opens.js';
@@ -23,8 +23,12 @@ export function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResu
     const locks = [...new Set(batch.flatMap((d) => d.alerts.map((a) => `${d.input.integration.id}/${a.groupKey}`)))].sort();
     // Rows come out of unnest in the array's order: the locks are taken sorted.
     await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${locks}::text[]) as k`.execute(trx);
-    const now = batch[0]!.input.now;
-    const [gathered, silences, policies] = [await gather(trx, batch), await loadActiveSilences(trx, now), await loadPolicies(trx)];
+    // Read beside the transaction, on other connections: under READ COMMITTED each statement sees
+    // what is committed when it starts, so this is what a read inside it would see.
+    const settings = Promise.all([loadActiveSilences(db, batch[0]!.input.now), loadPolicies(db)]);
+    settings.catch(() => {}); // awaited below; a failure there must not also surface as unhandled
+    const gathered = await gather(trx, batch);
+    const [silences, policies] = await settings;
     const plan = planOpens(batch, { ...gathered, silences, policies }, randomUUID);
     if (plan.answers.size === 0) return batch.map(() => null);
 
@@ -93,9 +97,9 @@ export function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResu
         overriding system value
         select id, integration_id, source, 200, outcome::jsonb, body, body_bytes, received_at from ids
         returning 1
-      )
-      select ix, id::text as id from ids`.execute(trx);
-    await enqueueAll(trx, plan.jobs);
+      ),
+      jobs_in as (select ${addJobs(plan.jobs)})
+      select ix, id::text as id from ids where (select count(*) from jobs_in) >= 0`.execute(trx);
     const ids = new Map(recorded.map((r) => [Number(r.ix), Number(r.id)]));
     return batch.map((_, ix) => {
       const result = results.get(ix);

@@ -36,12 +36,21 @@ export interface JobSpec {
 /** Enqueues several jobs in one statement (graphile_worker.add_jobs), with add_job's job-key semantics. */
 export async function enqueueAll(executor: Kysely<Database>, jobs: JobSpec[]): Promise<void> {
   if (jobs.length === 0) return;
-  await sql`select graphile_worker.add_jobs(array(
-    select row(j.identifier, j.payload::json, null, j.run_at, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
-    from unnest(
-      ${jobs.map((j) => j.task)}::text[], ${jobs.map((j) => JSON.stringify(j.payload))}::text[],
-      ${jobs.map((j) => j.opts?.runAt ?? null)}::timestamptz[], ${jobs.map((j) => j.opts?.maxAttempts ?? null)}::int[],
-      ${jobs.map((j) => j.opts?.jobKey ?? null)}::text[]
-    ) as j(identifier, payload, run_at, max_attempts, job_key)
-  ))`.execute(executor);
+  await sql`select ${addJobs(jobs)}`.execute(executor);
+}
+
+/** The add_jobs call enqueueing these jobs, for a statement that does more (a CTE, a select list). */
+export function addJobs(jobs: JobSpec[]) {
+  const specs = jobs.map((j) => ({
+    identifier: j.task,
+    payload: j.payload,
+    run_at: j.opts?.runAt ?? null,
+    max_attempts: j.opts?.maxAttempts ?? null,
+    job_key: j.opts?.jobKey ?? null,
+  }));
+  return sql`graphile_worker.add_jobs(array(
+    select row(j.identifier, j.payload, null, j.run_at, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
+    from json_to_recordset(${JSON.stringify(specs)}::json)
+      as j(identifier text, payload json, run_at timestamptz, max_attempts int, job_key text)
+  ))`;
 }
