@@ -2,7 +2,7 @@
  * The open path's transaction (opens.ts decides): many deliveries that each open new incidents,
  * from any integrations, in one transaction of a few set-based statements, whatever the batch's
  * size: lock every group (sorted, as the full path locks them), gather (keys, existing alerts and
- * incidents; silences and policies beside it), decide purely, then insert the incidents, then
+ * incidents; silences and policies just before), decide purely, then insert the incidents, then
  * everything else (alerts, timeline, escalation state, timers, deliveries) in one statement.
  * Rows travel as JSON documents (V8's JSON.stringify), not as thousands of parameters.
  */
@@ -18,17 +18,17 @@ import { AUTHORIZED } from './repeat-store.js';
 import { loadActiveSilences } from './silences.js';
 
 /** Applies what the database allows; each delivery's answer, or null for those left to the full path. */
-export function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResult | null)[]> {
+export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResult | null)[]> {
+  // Read before the transaction, at once on two connections: under READ COMMITTED each statement
+  // sees what is committed when it starts, so a read inside would see the same. Never while holding
+  // the transaction's connection: with the pool taken by deliveries waiting on this batch's group
+  // locks, that wait would never end.
+  const [silences, policies] = await Promise.all([loadActiveSilences(db, batch[0]!.input.now), loadPolicies(db)]);
   return db.transaction().execute(async (trx) => {
     const locks = [...new Set(batch.flatMap((d) => d.alerts.map((a) => `${d.input.integration.id}/${a.groupKey}`)))].sort();
     // Rows come out of unnest in the array's order: the locks are taken sorted.
     await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${locks}::text[]) as k`.execute(trx);
-    // Read beside the transaction, on other connections: under READ COMMITTED each statement sees
-    // what is committed when it starts, so this is what a read inside it would see.
-    const settings = Promise.all([loadActiveSilences(db, batch[0]!.input.now), loadPolicies(db)]);
-    settings.catch(() => {}); // awaited below; a failure there must not also surface as unhandled
     const gathered = await gather(trx, batch);
-    const [silences, policies] = await settings;
     const plan = planOpens(batch, { ...gathered, silences, policies }, randomUUID);
     if (plan.answers.size === 0) return batch.map(() => null);
 
