@@ -2,34 +2,29 @@
  * The open path's transaction (opens.ts decides): many deliveries that each open new incidents,
  * from any integrations, in one transaction of a few set-based statements, whatever the batch's
  * size: lock every group (sorted, as the full path locks them), gather (keys, existing alerts and
- * incidents; silences and policies just before), decide purely, then insert the incidents, then
+ * incidents, silences and policies), decide purely, then insert the incidents, then
  * everything else (alerts, timeline, escalation state, timers, deliveries) in one statement.
  * Rows travel as JSON documents (V8's JSON.stringify), not as thousands of parameters.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
-import { loadPolicies } from '../escalation/policy-store.js';
+import type { EscalationPolicyRow, MatcherRow } from '../db/schema.js';
+import { rowToPolicy } from '../escalation/policy-store.js';
 import { addJobs } from '../jobs/queue.js';
 import { type DeliveryResult, deliveryRecord } from './deliveries.js';
 import type { Trx } from './incident-store.js';
 import { type Gathered, type OpenDelivery, planOpens } from './opens.js';
 import { AUTHORIZED } from './repeat-store.js';
-import { loadActiveSilences } from './silences.js';
+import { activeSilencesQuery, compileSilences } from './silences.js';
 
 /** Applies what the database allows; each delivery's answer, or null for those left to the full path. */
 export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResult | null)[]> {
-  // Read before the transaction, at once on two connections: under READ COMMITTED each statement
-  // sees what is committed when it starts, so a read inside would see the same. Never while holding
-  // the transaction's connection: with the pool taken by deliveries waiting on this batch's group
-  // locks, that wait would never end.
-  const [silences, policies] = await Promise.all([loadActiveSilences(db, batch[0]!.input.now), loadPolicies(db)]);
   return db.transaction().execute(async (trx) => {
     const locks = [...new Set(batch.flatMap((d) => d.alerts.map((a) => `${d.input.integration.id}/${a.groupKey}`)))].sort();
     // Rows come out of unnest in the array's order: the locks are taken sorted.
     await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${locks}::text[]) as k`.execute(trx);
-    const gathered = await gather(trx, batch);
-    const plan = planOpens(batch, { ...gathered, silences, policies }, randomUUID);
+    const plan = planOpens(batch, await gather(trx, batch), randomUUID);
     if (plan.answers.size === 0) return batch.map(() => null);
 
     const { rows: numbered } = await sql<{ id: string; number: string }>`
@@ -108,8 +103,11 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
   });
 }
 
-/** Which deliveries' keys still hold, and which touch an alert or a group the database already has. */
-async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Pick<Gathered, 'authorized' | 'blocked'>> {
+/**
+ * In one statement: which deliveries' keys still hold, which touch an alert or a group the
+ * database already has, and the silences and escalation policies in force.
+ */
+async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Gathered> {
   const deliveries = batch.map((d, ix) => ({
     ix,
     integration_id: d.input.integration.id,
@@ -117,7 +115,13 @@ async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Pick<Gathered, '
     integration_version: d.input.integration.updatedAt,
   }));
   const alerts = batch.flatMap((d, ix) => d.alerts.map((a) => ({ ix, identity: a.identity, group_key: a.groupKey })));
-  const { rows } = await sql<{ ix: number; authorized: boolean }>`
+  type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
+  const { rows } = await sql<{
+    authorized: number[];
+    blocked: number[];
+    silences: Json<{ id: string; matchers: MatcherRow[]; ends_at: Date }>[];
+    policies: Json<EscalationPolicyRow>[];
+  }>`
     with d as (
       select * from json_to_recordset(${JSON.stringify(deliveries)}::json)
         as d(ix int, integration_id uuid, key_hash text, integration_version timestamptz)
@@ -126,12 +130,18 @@ async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Pick<Gathered, '
       select a.*, d.integration_id from json_to_recordset(${JSON.stringify(alerts)}::json) as a(ix int, identity text, group_key text)
       join d using (ix)
     )
-    select ix, true as authorized from (${AUTHORIZED}) ok
-    union all
-    select a.ix, false from a where exists (select 1 from alerts x where x.integration_id = a.integration_id and x.identity = a.identity)
-      or exists (select 1 from incidents i where i.integration_id = a.integration_id and i.group_key = a.group_key)`.execute(trx);
+    select
+      (select coalesce(json_agg(ix), '[]') from (${AUTHORIZED}) ok) as authorized,
+      (select coalesce(json_agg(distinct a.ix), '[]') from a
+        where exists (select 1 from alerts x where x.integration_id = a.integration_id and x.identity = a.identity)
+          or exists (select 1 from incidents i where i.integration_id = a.integration_id and i.group_key = a.group_key)) as blocked,
+      (select coalesce(json_agg(s), '[]') from (${activeSilencesQuery(trx, batch[0]!.input.now)}) s) as silences,
+      (select coalesce(json_agg(p), '[]') from (${trx.selectFrom('escalation_policies').selectAll()}) p) as policies`.execute(trx);
+  const row = rows[0]!;
   return {
-    authorized: new Set(rows.filter((r) => r.authorized).map((r) => Number(r.ix))),
-    blocked: new Set(rows.filter((r) => !r.authorized).map((r) => Number(r.ix))),
+    authorized: new Set(row.authorized),
+    blocked: new Set(row.blocked),
+    silences: compileSilences(row.silences.map((s) => ({ ...s, ends_at: new Date(s.ends_at) }))),
+    policies: row.policies.map((p) => rowToPolicy({ ...p, created_at: new Date(p.created_at), updated_at: new Date(p.updated_at) })),
   };
 }

@@ -156,15 +156,23 @@ export async function expireSilence(db: Db, id: string, now: Date): Promise<void
  * Call inside the ingestion transaction so a delivery sees one consistent set.
  */
 export async function loadActiveSilences(executor: Kysely<Database> | Transaction<Database>, now: Date): Promise<ActiveSilence[]> {
-  const rows = await executor
+  return compileSilences(await activeSilencesQuery(executor, now).execute());
+}
+
+/** The query loadActiveSilences runs, for a statement that reads more (the open path's gather). */
+export function activeSilencesQuery(executor: Kysely<Database> | Transaction<Database>, now: Date) {
+  return executor
     .selectFrom('silences')
     .select(['id', 'matchers', 'ends_at'])
     .where('expired_at', 'is', null)
     .where('starts_at', '<=', now)
     .where('ends_at', '>', now)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+}
+
+/** Silence rows (in order) with their matchers compiled; a row that does not compile is left out. */
+export function compileSilences(rows: { id: string; matchers: MatcherRow[]; ends_at: Date }[]): ActiveSilence[] {
   const active: ActiveSilence[] = [];
   for (const row of rows) {
     const test = tryCompile(row.matchers);
