@@ -21,7 +21,9 @@ const al = (n, g) => ({ status: "firing", labels: { alertname: n, severity: "war
   annotations: { summary: n + " on db-1" }, startsAt: "2026-11-22T10:00:00Z", endsAt: "0001-01-01T00:00:00Z", generatorURL: "http://prometheus/graph" });
 const body = (g, n) => JSON.stringify({ version: "4", receiver: "klaxon", status: "firing", groupKey: `{}:{group="${g}"}`, groupLabels: { group: g },
   commonLabels: {}, commonAnnotations: {}, externalURL: "http://am", truncatedAlerts: 0, alerts: Array.from({ length: n }, (_, i) => al("A" + i, g)) });
-require("fs").writeFileSync("/tmp/klaxon-rss-2.json", body("two", 2)); require("fs").writeFileSync("/tmp/klaxon-rss-100.json", body("hundred", 100));'
+require("fs").writeFileSync("/tmp/klaxon-rss-2.json", body("two", 2)); require("fs").writeFileSync("/tmp/klaxon-rss-100.json", body("hundred", 100));
+// autocannon -I replaces [<id>] with a new random id in every request: each one a new group, opening an incident.
+require("fs").writeFileSync("/tmp/klaxon-rss-new.json", body("new-[<id>]", 2).replaceAll("\"A0\"", "\"A0-[<id>]\"").replaceAll("\"A1\"", "\"A1-[<id>]\""));'
 rss() { awk '/VmRSS/{printf "%.0f MB", $2/1024}' /proc/$pid/status; }
 echo "idle: $(rss)"
 for n in 2 100; do
@@ -33,3 +35,9 @@ for n in 2 100; do
   while kill -0 $load 2>/dev/null; do r=$(awk '/VmRSS/{print $2}' /proc/$pid/status); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.2; done
   echo "repeats of one $n-alert group, 64 connections, 10 s: $(grep -o '[0-9.k]* requests in' /tmp/klaxon-rss-load.txt), peak RSS $((peak / 1024)) MB"
 done
+peak=0
+npx autocannon -c 64 -d 10 -I -m POST -H "authorization=Bearer $key" -H 'content-type=application/json' -i /tmp/klaxon-rss-new.json \
+  $base/v1/webhooks/alertmanager > /tmp/klaxon-rss-load.txt 2>&1 &
+load=$!
+while kill -0 $load 2>/dev/null; do r=$(awk '/VmRSS/{print $2}' /proc/$pid/status); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.2; done
+echo "new incidents (a new 2-alert group per request), 64 connections, 10 s: $(grep -o '[0-9.k]* requests in' /tmp/klaxon-rss-load.txt), peak RSS $((peak / 1024)) MB"
