@@ -71,3 +71,24 @@ export class Coalescer<T, R> {
     return batch;
   }
 }
+
+/**
+ * One coalescer per database (per pool: a test's second app instance has its own), made on first
+ * use. `apply` writes a batch; when it throws (a deadlock, a lost connection) every item of the
+ * batch gets 'failed', and the caller sends it down the full path.
+ */
+export function coalescerPerDatabase<D extends object, T, R>(
+  apply: (db: D, batch: T[]) => Promise<R[]>,
+  options: ConstructorParameters<typeof Coalescer<T, R | 'failed'>>[1],
+): (db: D) => Coalescer<T, R | 'failed'> {
+  const coalescers = new WeakMap<D, Coalescer<T, R | 'failed'>>();
+  return (db) => {
+    let coalescer = coalescers.get(db);
+    if (!coalescer) {
+      const run = (batch: T[]) => apply(db, batch).catch(() => batch.map(() => 'failed' as const));
+      coalescer = new Coalescer<T, R | 'failed'>(run, options);
+      coalescers.set(db, coalescer);
+    }
+    return coalescer;
+  };
+}

@@ -7,31 +7,23 @@
 import type { Db } from '../db/client.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { alertsIngested, openPath } from '../metrics.js';
-import { Coalescer } from './coalescer.js';
+import { coalescerPerDatabase } from './coalescer.js';
 import type { DeliveryInput, DeliveryResult } from './deliveries.js';
 import type { PreparedAlert } from './incident-store.js';
 import { applyOpens } from './open-store.js';
 import type { OpenDelivery } from './opens.js';
 import { alertMemory, learned } from './repeats.js';
 
-type Opened = DeliveryResult | null | 'failed';
-const coalescers = new WeakMap<Db, Coalescer<OpenDelivery, Opened>>();
-
 /**
  * Up to 2 transactions at once (of the pool's connections), on disjoint groups, each carrying
- * deliveries of up to 2,000 alerts in all.
+ * deliveries of up to 2,000 alerts in all. 3 or 4 at once measured no faster (docs/benchmarks.md).
  */
-function coalescerFor(db: Db): Coalescer<OpenDelivery, Opened> {
-  let coalescer = coalescers.get(db);
-  if (!coalescer) {
-    // A deadlock or a constraint met by a concurrent full path, a lost connection: the full path answers.
-    const run = (batch: OpenDelivery[]): Promise<Opened[]> => applyOpens(db, batch).catch(() => batch.map(() => 'failed' as const));
-    const keys = (d: OpenDelivery) => [...new Set(d.alerts.map((a) => `${d.input.integration.id}\u0000${a.groupKey}`))];
-    coalescer = new Coalescer(run, { maxInFlight: 2, maxBatch: 2_000, keys, weight: (d) => d.alerts.length });
-    coalescers.set(db, coalescer);
-  }
-  return coalescer;
-}
+const coalescerFor = coalescerPerDatabase(applyOpens, {
+  maxInFlight: 2,
+  maxBatch: 2_000,
+  keys: (d: OpenDelivery) => [...new Set(d.alerts.map((a) => `${d.input.integration.id}\u0000${a.groupKey}`))],
+  weight: (d) => d.alerts.length,
+});
 
 /** Opens the delivery's incidents with the other new deliveries in flight; null sends it down the full path. */
 export async function tryOpen(

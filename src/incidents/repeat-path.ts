@@ -7,33 +7,23 @@
 import type { Db } from '../db/client.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { alertsIngested, repeatPath } from '../metrics.js';
-import { Coalescer } from './coalescer.js';
+import { coalescerPerDatabase } from './coalescer.js';
 import { type DeliveryInput, type DeliveryResult, deliveryRecord } from './deliveries.js';
 import { applyRepeats, type RepeatDelivery } from './repeat-store.js';
 import { alertMemory, type RepeatPlan } from './repeats.js';
-
-/** A delivery id; null when the delivery no longer holds as a repeat; 'failed' when its statement failed. */
-type Applied = number | null | 'failed';
-const coalescers = new WeakMap<Db, Coalescer<RepeatDelivery, Applied>>();
 
 /**
  * Up to 3 repeat statements at once (of the pool's connections), on disjoint groups, each carrying
  * deliveries of up to 5,000 alerts in all (a bound on the memory one statement's parameters take;
  * 1,000 measured 35% slower on 100-alert groups: fewer repeats of an alert fold into one row update).
+ * A delivery's keys are its alert groups: batches running at once never touch the same rows.
  */
-function coalescerFor(db: Db): Coalescer<RepeatDelivery, Applied> {
-  let coalescer = coalescers.get(db);
-  if (!coalescer) {
-    const run = (batch: RepeatDelivery[]): Promise<Applied[]> =>
-      // A deadlock with the full path, a lost connection: the full path answers each delivery.
-      applyRepeats(db, batch).catch(() => batch.map(() => 'failed' as const));
-    // A delivery's keys are its alert groups: batches running at once never touch the same rows.
-    const keys = (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))];
-    coalescer = new Coalescer(run, { maxInFlight: 3, maxBatch: 5_000, keys, weight: (d) => d.alerts.length });
-    coalescers.set(db, coalescer);
-  }
-  return coalescer;
-}
+const coalescerFor = coalescerPerDatabase(applyRepeats, {
+  maxInFlight: 3,
+  maxBatch: 5_000,
+  keys: (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))],
+  weight: (d) => d.alerts.length,
+});
 
 /**
  * Applies a planned repeat (fast-paths.ts planned it) with the other repeats in flight. Null when

@@ -10,21 +10,9 @@ import type { PreparedAlert } from '../../src/incidents/incident-store.js';
 import { type Gathered, mayOpen, type OpenDelivery, planOpens } from '../../src/incidents/opens.js';
 import type { KnownAlert } from '../../src/incidents/repeats.js';
 import { compileSilences } from '../../src/incidents/silences.js';
+import { prepared } from '../support/prepared.js';
 
 const NOW = new Date('2026-11-23T05:00:00.000Z');
-const prepared = (identity: string, over: Partial<PreparedAlert> = {}): PreparedAlert => ({
-  identity,
-  groupKey: 'g',
-  status: 'firing',
-  title: `title ${identity}`,
-  labels: { alertname: identity },
-  annotations: {},
-  startsAt: null,
-  endsAt: null,
-  severity: { severity: 'SEV3', reason: 'default' },
-  decided: { severity: 'SEV3', reason: 'default' },
-  ...over,
-});
 const integration = (id: string, over: Partial<IngestIntegration> = {}): IngestIntegration => ({
   id,
   name: `am-${id}`,

@@ -2,20 +2,8 @@ import t from 'tap';
 import { Coalescer } from '../../src/incidents/coalescer.js';
 import type { PreparedAlert } from '../../src/incidents/incident-store.js';
 import { AlertMemory, type KnownAlert, learned, planRepeat } from '../../src/incidents/repeats.js';
+import { prepared } from '../support/prepared.js';
 
-const prepared = (identity: string, over: Partial<PreparedAlert> = {}): PreparedAlert => ({
-  identity,
-  groupKey: 'g',
-  status: 'firing',
-  title: identity,
-  labels: {},
-  annotations: {},
-  startsAt: null,
-  endsAt: null,
-  severity: { severity: 'SEV3', reason: 'default' },
-  decided: { severity: 'SEV3', reason: 'default' },
-  ...over,
-});
 const known: KnownAlert = { incidentId: 'i1', incidentNumber: 7, severity: 'SEV3', groupKey: 'g' };
 const memory = (entries: Record<string, KnownAlert>) => (identity: string) => entries[identity];
 
