@@ -136,14 +136,15 @@ async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
  * Fires the incident's pending step at once (a notification finally failed, a pager asked to
  * escalate). `after`, when given, is the step whose failure asks for it: if a later step has
  * fired since, the escalation has already moved on and nothing changes. Does nothing once the
- * escalation stopped (acknowledged, resolved, finished).
+ * escalation stopped (acknowledged, resolved, finished). True when the step fired.
  */
-export async function escalateNow(trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }): Promise<void> {
+export async function escalateNow(trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }): Promise<boolean> {
   const row = await lockState(trx, incidentId);
-  if (!row || row.stopped_at !== null) return;
-  if (after && (row.last_fired_cycle !== after.cycle || row.last_fired_step !== after.step)) return;
+  if (!row || row.stopped_at !== null) return false;
+  if (after && (row.last_fired_cycle !== after.cycle || row.last_fired_step !== after.step)) return false;
   const now = new Date();
   await trx.updateTable('incident_escalations').set({ next_at: now, updated_at: now }).where('incident_id', '=', incidentId).execute();
   await escalated(trx, incidentId, reason, row.cycle, row.step, now);
   await armTimer(trx, incidentId, row.cycle, row.step, now);
+  return true;
 }

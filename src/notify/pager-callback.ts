@@ -32,7 +32,8 @@ export function callbackIncidentId(body: Pick<PagerCallbackBody, 'incidentId' | 
 export interface CallbackDeps {
   db: Db;
   act: ActOnIncident;
-  escalateNow: (trx: Trx, incidentId: string, reason: string) => Promise<void>;
+  /** False when the escalation had nothing to fire (stopped: acknowledged, resolved, finished). */
+  escalateNow: (trx: Trx, incidentId: string, reason: string) => Promise<boolean>;
 }
 
 export async function handlePagerCallback(
@@ -50,9 +51,9 @@ export async function handlePagerCallback(
     }
     const incident = await trx.selectFrom('incidents').select(['id', 'number']).where('id', '=', incidentId).executeTakeFirst();
     if (!incident) throw Errors.incidentNotFound(`Incident ${incidentId} does not exist`);
-    let changed = true;
+    let changed: boolean;
     if (body.action === 'escalate') {
-      await deps.escalateNow(trx, incidentId, `escalation requested by ${body.responder} via ${integration.name}`);
+      changed = await deps.escalateNow(trx, incidentId, `escalation requested by ${body.responder} via ${integration.name}`);
     } else {
       ({ changed } = await deps.act(trx, incidentId, { type: body.action, message: body.message }, actor));
     }
@@ -60,7 +61,7 @@ export async function handlePagerCallback(
       trx,
       incidentId,
       'pager_callback',
-      `${body.responder} asked to ${body.action} via ${integration.name}${changed ? '' : ' (no change: already done)'}`,
+      `${body.responder} asked to ${body.action} via ${integration.name}${changed ? '' : body.action === 'escalate' ? ' (no change: escalation stopped)' : ' (no change: already done)'}`,
       {
         action: body.action,
         responder: body.responder,

@@ -18,7 +18,8 @@ import { type IncidentFacts, type Rendered, renderDigest, renderIncident } from 
 import { type NotifySettings, retryDelayMs } from './settings.js';
 
 /** escalation/hooks.ts: `after` is the step whose notification failed (a later step firing since makes it a no-op). */
-export type EscalateNow = (trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }) => Promise<void>;
+/** Fires the incident's pending step at once; false when there was none to fire (hooks.ts escalateNow). */
+export type EscalateNow = (trx: Trx, incidentId: string, reason: string, after?: { cycle: number; step: number }) => Promise<boolean>;
 
 export interface NotifyDeps {
   db: Db;

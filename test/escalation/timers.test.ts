@@ -178,11 +178,13 @@ t.test('a timer run twice, or a stale timer, sends nothing twice; escalateNow fi
   t.equal((await notifications(c, id)).length, 2, 'step 0 again is stale: nothing new');
 
   // A final failure of step 0's page asks to escalate: step 1 fires at once.
-  await c.handle.db.transaction().execute((trx) => escalateNow(trx, id, 'email to alice failed', { cycle: 0, step: 0 }));
+  const fired = await c.handle.db.transaction().execute((trx) => escalateNow(trx, id, 'email to alice failed', { cycle: 0, step: 0 }));
+  t.equal(fired, true, 'the pending step fired');
   await c.run();
   t.same((await notifications(c, id)).slice(2), ['0/1 email alice@example.com page']);
   // A second failure report about step 0 comes late: the escalation has moved on, nothing is hastened.
-  await c.handle.db.transaction().execute((trx) => escalateNow(trx, id, 'late', { cycle: 0, step: 0 }));
+  const late = await c.handle.db.transaction().execute((trx) => escalateNow(trx, id, 'late', { cycle: 0, step: 0 }));
+  t.equal(late, false, 'a late report fires nothing');
   await c.run();
   t.equal((await notifications(c, id)).length, 3);
   t.same(

@@ -43,6 +43,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, extra: Record<str
       notify,
       escalateNow: async (_trx, incidentId, reason) => {
         escalations.push({ incidentId, reason });
+        return true;
       },
     },
     log,

@@ -20,7 +20,7 @@ t.test('GET /v1/incidents/{id}/notifications lists every notification with its a
   const notify = notifySettings({ SMTP_URL: `smtp://u:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}` });
   const taskList = buildTaskList(
     db,
-    { revokedKeyRetentionDays: 30, deliveryRetentionDays: 7, deliveryBodyMax: 8192, notify, escalateNow: async () => {} },
+    { revokedKeyRetentionDays: 30, deliveryRetentionDays: 7, deliveryBodyMax: 8192, notify, escalateNow: async () => false },
     log,
   );
   const incident = await makeIncident(db);

@@ -80,6 +80,7 @@ t.test('pager callbacks: signed, replay-protected, acting for the responder, on 
 
   const escalate = await send({ action: 'escalate', dedupKey: incident.id, responder: 'alice@example.com' });
   t.equal(escalate.statusCode, 200, escalate.body);
+  t.match(escalate.json(), { changed: false, status: 'acknowledged' }, 'escalating an acknowledged incident changes nothing');
 
   // The Authorization header form, and a dedup key instead of the id.
   const resolve = await send(
@@ -105,7 +106,7 @@ t.test('pager callbacks: signed, replay-protected, acting for the responder, on 
     [
       { action: 'acknowledge', responder: 'alice@example.com', integrationId: pager.id, changed: true },
       { action: 'acknowledge', responder: 'bob', changed: false },
-      { action: 'escalate', responder: 'alice@example.com' },
+      { action: 'escalate', responder: 'alice@example.com', changed: false },
       { action: 'resolve', responder: 'carol', changed: true, message: 'rolled back' },
     ],
     'each accepted callback is on the timeline with who did it',
