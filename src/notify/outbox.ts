@@ -30,8 +30,8 @@ export interface NotificationRequest {
 export const SEND_TASK = 'notification_send';
 export const DIGEST_TASK = 'notification_digest';
 
-/** The job key of a notification's send: a retry replaces a pending send rather than adding one. */
-export const sendJobKey = (notificationId: string) => `notification:${notificationId}`;
+/** A notification's send job has the key `notification:<id>`: a retry replaces a pending send rather than adding one. */
+export const SEND_JOB_KEY_PREFIX = 'notification:';
 
 export function idempotencyKey(r: Pick<NotificationRequest, 'incidentId' | 'cycle' | 'step' | 'target' | 'channel'>): string {
   return `${r.incidentId}:${r.cycle}:${r.step}:${r.target}:${r.channel}`;
@@ -78,6 +78,6 @@ export async function enqueueSends(executor: Kysely<Database>, ids: string[], ru
       payload => json_build_object('notificationId', id),
       run_at => ${runAt ?? null}::timestamptz,
       max_attempts => 10,
-      job_key => 'notification:' || id
+      job_key => ${SEND_JOB_KEY_PREFIX}::text || id
     ) from unnest(${ids}::uuid[]) as id`.execute(executor);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
-import { SEND_TASK } from './outbox.js';
+import { SEND_JOB_KEY_PREFIX, SEND_TASK } from './outbox.js';
 
 /**
  * Re-arms notifications a dead process left behind, at runner start and every minute:
@@ -18,7 +18,7 @@ export async function requeueStranded(db: Db, claimTimeoutMs: number): Promise<n
       where n.status = 'sending'
          or (n.status = 'pending' and not exists (
               select 1 from graphile_worker.jobs j
-              where j.key = 'notification:' || n.id
+              where j.key = ${SEND_JOB_KEY_PREFIX}::text || n.id
                 and (j.locked_at is null or j.locked_at > now() - make_interval(secs => ${claimTimeoutMs / 1000}))))
     )
     select count(graphile_worker.add_job(
@@ -26,7 +26,7 @@ export async function requeueStranded(db: Db, claimTimeoutMs: number): Promise<n
       payload => json_build_object('notificationId', id),
       run_at => greatest(run_at, now()),
       max_attempts => 10,
-      job_key => 'notification:' || id
+      job_key => ${SEND_JOB_KEY_PREFIX}::text || id
     ))::int as n from stranded`.execute(db);
   return rows[0]!.n;
 }
