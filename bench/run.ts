@@ -7,7 +7,7 @@
  * are printed as met or missed; they never fail the run.
  * See docs/benchmarks.md. Exits 1 when any request failed or a check did not hold.
  *
- *   npm run bench -- [--quick] [--duration 10] [--connections 64] [--warmup 2] [--pool 10] [--only repeat-50,insert-ceiling] [--json out.json]
+ *   npm run bench -- [--quick] [--duration 10] [--connections 64] [--warmup 2] [--pool 10] [--only repeat-50,insert-ceiling] [--json out.json] [--no-runner]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,12 +38,13 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     quick: { type: 'boolean' },
+    'no-runner': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.help) {
   console.log(
-    'npm run bench -- [--quick] [--duration S] [--connections N] [--warmup S] [--pool N] [--only a,b] [--json FILE]\n' +
+    'npm run bench -- [--quick] [--duration S] [--connections N] [--warmup S] [--pool N] [--only a,b] [--json FILE] [--no-runner]\n' +
       `Workloads (for --only): ${WORKLOAD_NAMES.join(', ')}\n` +
       'Env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_POOL, DATABASE_URL. See docs/benchmarks.md.',
   );
@@ -152,7 +153,9 @@ async function main(): Promise<void> {
     log(`\ndropped database ${opened.name}`);
   });
   log(`database: ${db.description} (PostgreSQL ${db.serverVersion})`);
-  log(`Klaxon: in this process, request logging at ${loadConfig({}).LOG_LEVEL} to ${logFile}, job runner on`);
+  log(
+    `Klaxon: in this process, request logging at ${loadConfig({}).LOG_LEVEL} to ${logFile}, job runner ${args['no-runner'] ? 'OFF (--no-runner: not as users run it)' : 'on'}`,
+  );
 
   const bare: Listening = await startBareFastify();
   closers.unshift(() => bare.close());
@@ -195,7 +198,8 @@ async function main(): Promise<void> {
     for (const check of pageLatency.checks) checks.push({ workload: 'page-latency', check });
   }
   // Then the default runner, as `npm start` runs it (default config: email and chat unconfigured), for every load workload.
-  const runner: Runner | undefined = process.env.BENCH_NO_RUNNER ? undefined : await startRunner(klaxon, appLog);
+  // --no-runner: ingestion alone, to see what the escalations it starts cost beside it (not how users run Klaxon).
+  const runner: Runner | undefined = args['no-runner'] ? undefined : await startRunner(klaxon, appLog);
   if (runner) closers.unshift(() => runner.stop());
 
   for (const w of workloads({ bare, insert, klaxon, hot, live, big, distinct, connections, runTag })) {
