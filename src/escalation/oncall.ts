@@ -1,4 +1,4 @@
-import { fromLocal, type LocalDateTime } from './zoned-time.js';
+import { fromLocal, type LocalDateTime, utcTime } from './zoned-time.js';
 
 /**
  * Who is on call: a pure function of a schedule and an instant.
@@ -65,7 +65,7 @@ const HOUR = 3600_000;
 function startWall(layer: Layer): number {
   const [y, mo, d] = layer.startDate.split('-').map(Number) as [number, number, number];
   const [h, mi] = layer.handoffTime.split(':').map(Number) as [number, number];
-  return Date.UTC(y, mo - 1, d, h, mi);
+  return utcTime(y, mo, d, h, mi);
 }
 
 function wallToLocal(wall: number): LocalDateTime {

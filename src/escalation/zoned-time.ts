@@ -52,10 +52,21 @@ export function toLocal(instant: number, zone: string): LocalDateTime {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
+/**
+ * Date.UTC for any year: Date.UTC reads years 0–99 as 1900–1999 (a schedule starting 0050-01-01
+ * would start in 1950). Fields overflow as Date.UTC's do (month 13 is next January).
+ */
+export function utcTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
 /** The zone's offset from UTC at `instant`, in milliseconds (whole seconds). */
 export function offsetAt(instant: number, zone: string): number {
   const l = toLocal(instant, zone);
-  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+  const asUtc = utcTime(l.year, l.month, l.day, l.hour, l.minute, l.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
@@ -67,7 +78,7 @@ const HOUR = 3600_000;
  * is moved later by the length of the gap (02:30 on a day that jumps 02:00 → 03:00 is 03:30).
  */
 export function fromLocal(l: LocalDateTime, zone: string): number {
-  const wall = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+  const wall = utcTime(l.year, l.month, l.day, l.hour, l.minute, l.second);
   // Zone offsets never change twice within a day, so the offsets 12 h either side are the only candidates.
   const before = offsetAt(wall - 12 * HOUR, zone);
   const after = offsetAt(wall + 12 * HOUR, zone);
@@ -78,7 +89,7 @@ export function fromLocal(l: LocalDateTime, zone: string): number {
 
 /** Days from 1970-01-01 of a calendar date (no zone: dates are counted, not instants). */
 export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / 86400_000);
+  return Math.floor(utcTime(year, month, day) / 86400_000);
 }
 
 /** The calendar date `n` days from 1970-01-01. */

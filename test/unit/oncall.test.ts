@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { type Layer, onCallAt, type Schedule } from '../../src/escalation/oncall.js';
-import { fromLocal, isTimeZone, toLocal } from '../../src/escalation/zoned-time.js';
+import { dayNumber, fromLocal, isTimeZone, toLocal, utcTime } from '../../src/escalation/zoned-time.js';
 
 const A = 'user-a';
 const B = 'user-b';
@@ -28,6 +28,19 @@ t.test('zoned time: offsets and wall-clock resolution in Europe/Berlin', async (
   t.equal(at(2, 30, 29, 3), '2026-03-29T01:30:00.000Z', 'a skipped 02:30 is 03:30 CEST');
   t.equal(at(2, 30, 25, 10), '2026-10-25T00:30:00.000Z', 'a repeated 02:30 is its first occurrence (CEST)');
   t.equal(at(9, 0, 25, 10), '2026-10-25T08:00:00.000Z', '09:00 after fall-back is CET');
+});
+
+t.test('years 0–99 are those years, not 1900–1999 (Date.UTC would read them so)', async (t) => {
+  t.equal(utcTime(50, 1, 1, 9, 30), Date.parse('0050-01-01T09:30:00Z'));
+  t.equal(utcTime(2026, 13, 1), Date.parse('2027-01-01T00:00:00Z'), 'fields overflow as Date.UTC');
+  t.equal(dayNumber(1, 1, 1), Math.floor(Date.parse('0001-01-01T00:00:00Z') / 86400_000));
+  // Seven users, daily from 0050-01-01: who is on call depends on the days counted since then
+  // (1950 is 693,960 days later, a multiple of 2 to 6: seven users tell the two apart).
+  const users = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+  const s = schedule('UTC', [daily('0050-01-01', '09:00', users)]);
+  const days = Math.floor((Date.parse('2026-06-01T12:00:00Z') - Date.parse('0050-01-01T09:00:00Z')) / 86400_000);
+  t.same(who(s, '2026-06-01T12:00:00Z'), [users[days % 7]]);
+  t.same(who(s, '0049-12-31T12:00:00Z'), [], 'nobody before the first hand-off in year 50');
 });
 
 t.test('daily 09:00 hand-off stays 09:00 local across spring-forward (Europe/Berlin)', async (t) => {
