@@ -63,7 +63,8 @@ t.test('AlertMemory: bounded, oldest out first; set(undefined) forgets', async (
   t.equal(m.get('i', 'c'), undefined);
 });
 
-t.test('Coalescer: alone when idle; what arrives while a batch runs goes together in the next', async (t) => {
+/** A coalescer of numbers answering x × 10, one batch at a time, whose first batch waits for `release`. */
+function gatedFirstBatch(options: { maxBatch: number; weight?: (x: number) => number }) {
   const batches: number[][] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => {
@@ -75,8 +76,13 @@ t.test('Coalescer: alone when idle; what arrives while a batch runs goes togethe
       if (batches.length === 1) await gate;
       return batch.map((x) => x * 10);
     },
-    { maxInFlight: 1, maxBatch: 3, keys: () => [] },
+    { maxInFlight: 1, keys: () => [], ...options },
   );
+  return { c, batches, release };
+}
+
+t.test('Coalescer: alone when idle; what arrives while a batch runs goes together in the next', async (t) => {
+  const { c, batches, release } = gatedFirstBatch({ maxBatch: 3 });
   const first = c.submit(1);
   const rest = [2, 3, 4, 5].map((x) => c.submit(x));
   release();
@@ -126,19 +132,7 @@ t.test('Coalescer: an item waits while a running batch holds its key; others run
 });
 
 t.test('Coalescer: a batch carries up to maxBatch by weight, and always at least one item', async (t) => {
-  const batches: number[][] = [];
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  const c = new Coalescer<number, number>(
-    async (batch) => {
-      batches.push(batch);
-      if (batches.length === 1) await gate;
-      return batch;
-    },
-    { maxInFlight: 1, maxBatch: 10, keys: () => [], weight: (x) => x },
-  );
+  const { c, batches, release } = gatedFirstBatch({ maxBatch: 10, weight: (x) => x });
   const all = [1, 4, 5, 2, 30, 3].map((x) => c.submit(x));
   release();
   await Promise.all(all);
