@@ -4,11 +4,12 @@
  * size: lock every group (sorted, as the full path locks them), gather (keys, existing alerts and
  * incidents, silences and policies), decide purely, then insert the incidents, then
  * everything else (alerts, timeline, escalation state, timers, deliveries) in one statement.
- * Rows travel as JSON documents (V8's JSON.stringify), not as thousands of parameters.
+ * Rows travel as JSON documents (db/json-rows.ts), not as thousands of parameters.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
+import { jsonRows } from '../db/json-rows.js';
 import type { EscalationPolicyRow, MatcherRow } from '../db/schema.js';
 import { rowToPolicy } from '../escalation/policy-store.js';
 import { addJobs } from '../jobs/queue.js';
@@ -32,7 +33,7 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
         alert_count, firing_count, truncated_alerts, opened_at, updated_at)
       select id, integration_id, group_key, title, 'triggered', severity, severity_reason, service,
         alert_count, firing_count, truncated_alerts, opened_at, opened_at
-      from json_to_recordset(${JSON.stringify(plan.incidents.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int, id uuid,
+      from json_to_recordset(${jsonRows(plan.incidents.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int, id uuid,
         integration_id uuid, group_key text, title text, severity text, severity_reason text, service text,
         alert_count int, firing_count int, truncated_alerts int, opened_at timestamptz)
       order by ord
@@ -60,7 +61,7 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
           severity_reason, service, url, starts_at, fired_at, ends_at, first_seen_at, last_seen_at)
         select integration_id, identity, group_key, incident_id, status, title, labels, annotations, severity,
           severity_reason, service, url, starts_at, fired_at, ends_at, last_seen_at, last_seen_at
-        from json_to_recordset(${JSON.stringify(plan.alerts)}::json) as x(integration_id uuid, identity text, group_key text,
+        from json_to_recordset(${jsonRows(plan.alerts)}::json) as x(integration_id uuid, identity text, group_key text,
           incident_id uuid, status text, title text, labels jsonb, annotations jsonb, severity text, severity_reason text,
           service text, url text, starts_at timestamptz, fired_at timestamptz, ends_at timestamptz, last_seen_at timestamptz)
         returning 1
@@ -68,7 +69,7 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
       events_in as (
         insert into incident_events (incident_id, at, kind, message, data, actor_type, actor_id, actor_name)
         select incident_id, at, kind, message, data, actor_type, actor_id, actor_name
-        from json_to_recordset(${JSON.stringify(plan.events.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int,
+        from json_to_recordset(${jsonRows(plan.events.map((x, ord) => ({ ord, ...x })))}::json) as x(ord int,
           incident_id uuid, at timestamptz, kind text, message text, data jsonb, actor_type text, actor_id text, actor_name text)
         order by ord
         returning 1
@@ -77,24 +78,25 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
         insert into incident_escalations (incident_id, policy_id, cycle, round, step, started_at, next_at, stopped_at,
           stop_reason, reminder_at, updated_at)
         select incident_id, policy_id, cycle, round, step, started_at, next_at, stopped_at, stop_reason, reminder_at, updated_at
-        from json_to_recordset(${JSON.stringify(plan.escalations)}::json) as x(incident_id uuid, policy_id uuid, cycle int,
+        from json_to_recordset(${jsonRows(plan.escalations)}::json) as x(incident_id uuid, policy_id uuid, cycle int,
           round int, step int, started_at timestamptz, next_at timestamptz, stopped_at timestamptz, stop_reason text,
           reminder_at timestamptz, updated_at timestamptz)
         returning 1
       ),
       ids as (
         select x.*, nextval(pg_get_serial_sequence('deliveries', 'id')) as id
-        from json_to_recordset(${JSON.stringify(records)}::json) as x(ix int, integration_id uuid, source text, outcome text,
-          body text, body_bytes int, received_at timestamptz)
+        from json_to_recordset(${jsonRows(records)}::json) as x(ix int, integration_id uuid, source text, outcome text,
+          body text, body_bytes int, received_at timestamptz, request_id uuid)
       ),
       deliveries_in as (
-        insert into deliveries (id, integration_id, source, status_code, outcome, body, body_bytes, received_at)
+        insert into deliveries (id, integration_id, source, status_code, outcome, body, body_bytes, received_at, request_id)
         overriding system value
-        select id, integration_id, source, 200, outcome::jsonb, body, body_bytes, received_at from ids
+        select id, integration_id, source, 200, outcome::jsonb, body, body_bytes, received_at, request_id from ids
         returning 1
       ),
+      -- A plain select in WITH runs only as far as the query reads it: the cross join reads it whole.
       jobs_in as (select ${addJobs(plan.jobs)})
-      select ix, id::text as id from ids where (select count(*) from jobs_in) >= 0`.execute(trx);
+      select ix, id::text as id from ids cross join (select count(*) from jobs_in) as enqueued`.execute(trx);
     const ids = new Map(recorded.map((r) => [Number(r.ix), Number(r.id)]));
     return batch.map((_, ix) => {
       const result = results.get(ix);
@@ -123,11 +125,11 @@ async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Gathered> {
     policies: Json<EscalationPolicyRow>[];
   }>`
     with d as (
-      select * from json_to_recordset(${JSON.stringify(deliveries)}::json)
+      select * from json_to_recordset(${jsonRows(deliveries)}::json)
         as d(ix int, integration_id uuid, key_hash text, integration_version timestamptz)
     ),
     a as (
-      select a.*, d.integration_id from json_to_recordset(${JSON.stringify(alerts)}::json) as a(ix int, identity text, group_key text)
+      select a.*, d.integration_id from json_to_recordset(${jsonRows(alerts)}::json) as a(ix int, identity text, group_key text)
       join d using (ix)
     )
     select

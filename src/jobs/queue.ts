@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { jsonRows } from '../db/json-rows.js';
 import type { Database } from '../db/schema.js';
 
 export interface EnqueueOptions {
@@ -50,7 +51,7 @@ export function addJobs(jobs: JobSpec[]) {
   }));
   return sql`graphile_worker.add_jobs(array(
     select row(j.identifier, j.payload, null, j.run_at, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
-    from json_to_recordset(${JSON.stringify(specs)}::json)
+    from json_to_recordset(${jsonRows(specs)}::json)
       as j(identifier text, payload json, run_at timestamptz, max_attempts int, job_key text)
   ))`;
 }

@@ -24,19 +24,20 @@ const alert = (name: string, labels: Record<string, string> = {}, status = 'firi
 const body = (alerts: ReturnType<typeof alert>[], groupKey = '{}:{job="api"}') =>
   JSON.stringify({ version: '4', receiver: 'r', status: 'firing', groupKey, truncatedAlerts: 0, alerts });
 
-async function openPathCount(result: string): Promise<number> {
-  const metric = await registry.getSingleMetric('klaxon_open_path_deliveries_total')!.get();
+async function pathCount(path: 'open' | 'repeat', result: string): Promise<number> {
+  const metric = await registry.getSingleMetric(`klaxon_${path}_path_deliveries_total`)!.get();
   return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
 }
+const openPathCount = (result: string) => pathCount('open', result);
 
 async function setup(t: Test, settings: Record<string, unknown> = {}) {
   const { app, handle, auth } = await buildTestApp(t);
   const admin = await auth('admin');
   const integration = await createIntegration(app, admin, { name: 'OPENPATH', kind: 'alertmanager', ...settings });
-  const send = (payload: string, via = app, key = integration.key) =>
+  const send = (payload: string, via = app, key = integration.key, source = 'alertmanager') =>
     via.inject({
       method: 'POST',
-      url: '/v1/webhooks/alertmanager',
+      url: `/v1/webhooks/${source}`,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       payload,
     });
@@ -264,4 +265,25 @@ t.test('two instances opening the same new groups at once: one incident per grou
   );
   const created = results.flatMap((r) => r.json().alerts).filter((a: { outcome: string }) => a.outcome === 'created');
   t.equal(created.length, 10, 'each group created once');
+});
+
+t.test('a sender time after year 9999 (Datadog epoch ms) opens and repeats on the coalesced paths', async (t) => {
+  const { readFile } = await import('node:fs/promises');
+  const { handle, send } = await setup(t, { kind: 'datadog' });
+  const fixture = await readFile(new URL('../fixtures/ingest/datadog/rich-triggered.json', import.meta.url), 'utf8');
+  // 253402300800000 ms is 10000-01-01: toISOString writes "+010000-…", which PostgreSQL refuses.
+  const payload = fixture.replaceAll('"1795343400000"', '"253402300800000"');
+  const sendDd = (p: string) => send(p, undefined, undefined, 'datadog');
+  const applied = await openPathCount('applied');
+  const first = await sendDd(payload);
+  t.equal(first.statusCode, 200, first.body);
+  t.equal(first.json().alerts[0].outcome, 'created');
+  t.equal((await openPathCount('applied')) - applied, 1, 'opened by the open path, not failed over to the full path');
+  const repeats = await pathCount('repeat', 'applied');
+  const again = await sendDd(payload);
+  t.equal(again.json().alerts[0].outcome, 'duplicate');
+  t.equal((await pathCount('repeat', 'applied')) - repeats, 1, 'repeated by the repeat path');
+  const row = await handle.db.selectFrom('alerts').select(['starts_at', 'receive_count']).executeTakeFirstOrThrow();
+  t.equal(row.starts_at?.toISOString(), '+010000-01-01T00:00:00.000Z');
+  t.equal(row.receive_count, 2);
 });
