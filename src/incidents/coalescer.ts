@@ -72,20 +72,30 @@ export class Coalescer<T, R> {
   }
 }
 
+/** Where a coalescer reports a batch that failed (the app's logger). */
+export interface BatchLog {
+  warn(obj: object, msg: string): void;
+}
+
 /**
  * One coalescer per database (per pool: a test's second app instance has its own), made on first
- * use. `apply` writes a batch; when it throws (a deadlock, a lost connection) every item of the
- * batch gets 'failed', and the caller sends it down the full path.
+ * use. `apply` writes a batch; when it throws (a deadlock, a lost connection, a bug) the failure is
+ * logged once for the batch and every item gets 'failed': the caller sends it down the full path.
  */
 export function coalescerPerDatabase<D extends object, T, R>(
+  path: string,
   apply: (db: D, batch: T[]) => Promise<R[]>,
   options: ConstructorParameters<typeof Coalescer<T, R | 'failed'>>[1],
-): (db: D) => Coalescer<T, R | 'failed'> {
+): (db: D, log: BatchLog) => Coalescer<T, R | 'failed'> {
   const coalescers = new WeakMap<D, Coalescer<T, R | 'failed'>>();
-  return (db) => {
+  return (db, log) => {
     let coalescer = coalescers.get(db);
     if (!coalescer) {
-      const run = (batch: T[]) => apply(db, batch).catch(() => batch.map(() => 'failed' as const));
+      const run = (batch: T[]) =>
+        apply(db, batch).catch((err: unknown) => {
+          log.warn({ err, path, deliveries: batch.length }, 'coalesced batch failed: the full path answers its deliveries');
+          return batch.map(() => 'failed' as const);
+        });
       coalescer = new Coalescer<T, R | 'failed'>(run, options);
       coalescers.set(db, coalescer);
     }

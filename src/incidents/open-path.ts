@@ -7,7 +7,7 @@
 import type { Db } from '../db/client.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { alertsIngested, openPath } from '../metrics.js';
-import { coalescerPerDatabase } from './coalescer.js';
+import { type BatchLog, coalescerPerDatabase } from './coalescer.js';
 import type { DeliveryInput, DeliveryResult } from './deliveries.js';
 import type { PreparedAlert } from './incident-store.js';
 import { applyOpens } from './open-store.js';
@@ -18,7 +18,7 @@ import { alertMemory, learned } from './repeats.js';
  * Up to 2 transactions at once (of the pool's connections), on disjoint groups, each carrying
  * deliveries of up to 2,000 alerts in all. 3 or 4 at once measured no faster (docs/benchmarks.md).
  */
-const coalescerFor = coalescerPerDatabase(applyOpens, {
+const coalescerFor = coalescerPerDatabase('open', applyOpens, {
   maxInFlight: 2,
   maxBatch: 2_000,
   keys: (d: OpenDelivery) => [...new Set(d.alerts.map((a) => `${d.input.integration.id}\u0000${a.groupKey}`))],
@@ -32,8 +32,9 @@ export async function tryOpen(
   result: AdapterResult,
   alerts: PreparedAlert[],
   keyHash: string,
+  log: BatchLog,
 ): Promise<DeliveryResult | null> {
-  const opened = await coalescerFor(db).submit({
+  const opened = await coalescerFor(db, log).submit({
     input,
     keyHash,
     alerts,

@@ -7,7 +7,7 @@
 import type { Db } from '../db/client.js';
 import type { AdapterResult } from '../ingest/types.js';
 import { alertsIngested, repeatPath } from '../metrics.js';
-import { coalescerPerDatabase } from './coalescer.js';
+import { type BatchLog, coalescerPerDatabase } from './coalescer.js';
 import { type DeliveryInput, type DeliveryResult, deliveryRecord } from './deliveries.js';
 import { applyRepeats, type RepeatDelivery } from './repeat-store.js';
 import { alertMemory, type RepeatPlan } from './repeats.js';
@@ -18,7 +18,7 @@ import { alertMemory, type RepeatPlan } from './repeats.js';
  * 1,000 measured 35% slower on 100-alert groups: fewer repeats of an alert fold into one row update).
  * A delivery's keys are its alert groups: batches running at once never touch the same rows.
  */
-const coalescerFor = coalescerPerDatabase(applyRepeats, {
+const coalescerFor = coalescerPerDatabase('repeat', applyRepeats, {
   maxInFlight: 3,
   maxBatch: 5_000,
   keys: (d: RepeatDelivery) => [...new Set(d.alerts.map((a) => `${d.integrationId}\u0000${a.expected.groupKey}`))],
@@ -35,10 +35,11 @@ export async function tryRepeat(
   result: AdapterResult,
   plan: RepeatPlan,
   keyHash: string,
+  log: BatchLog,
 ): Promise<DeliveryResult | null> {
   const integrationId = input.integration.id;
   const outcome = { alerts: plan.summaries, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
-  const deliveryId = await coalescerFor(db).submit({
+  const deliveryId = await coalescerFor(db, log).submit({
     integrationId,
     keyHash,
     integrationVersion: input.integration.updatedAt,

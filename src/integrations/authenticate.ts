@@ -10,9 +10,19 @@ import { Errors } from '../errors.js';
  * The lookup is by SHA-256 of the key (never the key itself), and the stored
  * hash is compared again in constant time.
  */
-export async function integrationForKey(db: Db, kind: IntegrationKind, secret: string | undefined): Promise<IntegrationRow> {
-  const keyHash = hashKey(secret ?? '');
-  const row = await lookUp(db, kind, secret, keyHash);
+export async function integrationForKey(
+  db: Db,
+  kind: IntegrationKind,
+  secret: string | undefined,
+  /** hashKey(secret), when the caller already has it. */
+  keyHash = hashKey(secret ?? ''),
+): Promise<IntegrationRow> {
+  const row = await lookUp(db, kind, secret, keyHash).catch((err: unknown) => {
+    // A revoked or deleted key is not served from memory again (it would cost its sender's next
+    // request a repeat or open attempt before the 401).
+    seen.get(db)?.delete(keyHash);
+    throw err;
+  });
   // Remembered for the repeat path, which re-checks the key in its own statement; a signed
   // integration's deliveries never take it, so its row is not kept.
   if (!row.signing_secret) remember(db, keyHash, row);

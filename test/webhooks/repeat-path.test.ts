@@ -7,8 +7,10 @@
  */
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
+import { hashKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { rememberedIntegration } from '../../src/integrations/authenticate.js';
 import { registry } from '../../src/metrics.js';
 import { buildTestApp, createIntegration } from '../helper.js';
 
@@ -130,6 +132,7 @@ t.test('a key revoked by another instance is never served from memory', async (t
   const refused = await send(payload);
   t.equal(refused.statusCode, 401, 'the first instance refuses the old key');
   t.same(await counts(), before, 'and writes nothing');
+  t.equal(rememberedIntegration(app.db, 'alertmanager', hashKey(integration.key)), undefined, 'and forgets it');
   // The new key works on the first instance too.
   const fresh = await app.inject({
     method: 'POST',

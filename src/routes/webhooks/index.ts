@@ -3,10 +3,11 @@ import { Type } from 'typebox';
 import { hashKey } from '../../auth/api-keys.js';
 import type { IntegrationKind, IntegrationRow } from '../../db/schema.js';
 import { Errors } from '../../errors.js';
-import { ingestDelivery } from '../../incidents/deliveries.js';
+import { ingestDelivery, ingestWith } from '../../incidents/deliveries.js';
 import { tryFastPaths } from '../../incidents/fast-paths.js';
 import type { AdapterSource } from '../../ingest/index.js';
 import { type VerifiedSignature, verifyGrafanaSignature, verifySignature } from '../../ingest/signature.js';
+import type { AdapterResult } from '../../ingest/types.js';
 import { integrationForKey, rememberedIntegration } from '../../integrations/authenticate.js';
 import { recordBeat } from '../../integrations/heartbeats.js';
 import { ingestContext } from '../../integrations/ingest-context.js';
@@ -62,7 +63,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
   // sender gets its 401 without making Klaxon buffer up to the body limit.
   const secretOf = (request: FastifyRequest) => (request.params as { key?: string }).key ?? bearerToken(request.headers.authorization);
   const authenticate = (kind: IntegrationKind) => async (request: FastifyRequest) => {
-    request.integration = await integrationForKey(app.db, kind, secretOf(request));
+    request.integration = await integrationForKey(app.db, kind, secretOf(request), request.keyHash);
   };
   // A webhook's key may be remembered: its repeat deliveries re-check it in their one statement,
   // and anything else checks it with the database first (receive, below).
@@ -80,10 +81,12 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const now = new Date();
     const bodyMax = app.config.KLAXON_DELIVERY_BODY_MAX;
+    let decodedAs: { format: string; decoded: () => AdapterResult } | undefined;
     if (!request.integration!.signing_secret) {
       const integration = ingestContext(request.integration!);
-      const fast = await tryFastPaths(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!);
-      if (fast) return fast;
+      const fast = await tryFastPaths(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!, app.log);
+      if ('answered' in fast) return fast.answered;
+      decodedAs = { format: integration.format, decoded: fast.decoded };
     }
     if (request.integrationRemembered) await authenticate(source)(request);
     const row = request.integration!;
@@ -100,7 +103,10 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
       signature = check.signature;
     }
     const integration = ingestContext(row);
-    return ingestDelivery(app.db, { integration, source, rawBody, now, bodyMax, signature });
+    const input = { integration, source, rawBody, now, bodyMax, signature };
+    // The body as decoded above, unless the integration's pinned body format changed meanwhile.
+    if (decodedAs?.format === integration.format) return ingestWith(app.db, input, decodedAs.decoded);
+    return ingestDelivery(app.db, input);
   };
 
   for (const [source, doc] of Object.entries(SOURCES) as [AdapterSource, (typeof SOURCES)[AdapterSource]][]) {
