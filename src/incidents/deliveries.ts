@@ -95,10 +95,8 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult, prepared
     if (input.signature && !(await claimSignature(trx, input.integration.id, input.signature))) {
       return answerReplay(trx, input, result);
     }
-    const memory = alertMemory(db);
-    const seenFiring = (identity: string) => memory.get(input.integration.id, identity) !== undefined;
     const silences = () => loadActiveSilences(trx, input.now);
-    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now, seenFiring);
+    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now);
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };

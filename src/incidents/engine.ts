@@ -91,8 +91,6 @@ export async function applyAlerts(
   truncatedAlerts: number,
   loadSilences: () => Promise<ActiveSilence[]>,
   now: Date,
-  /** False when this process knows the alert is not a firing repeat (a hint that skips the duplicate count). */
-  mayRepeat: (identity: string) => boolean = () => true,
 ): Promise<AlertSummary[]> {
   let silences: Promise<ActiveSilence[]> | undefined;
   const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
@@ -109,11 +107,7 @@ export async function applyAlerts(
     // Every row of a group is written under its lock, so row locks never interleave into a deadlock.
     await store.lockGroup(trx, integration.id, groupKey);
     const firing = group.filter((a) => a.status === 'firing');
-    // A group this process has never seen firing (a new one, most often) skips the duplicate count:
-    // a repeat it missed still comes out right below, through the full path.
-    const counted = firing.some((a) => mayRepeat(a.identity))
-      ? await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now)
-      : new Map<string, { incidentId: string; incidentNumber: number }>();
+    const counted = await store.countFiringDuplicates(trx, integration.id, groupKey, firing, now);
     for (const [identity, hit] of counted) summaries.set(identity, { identity, ...hit, outcome: 'duplicate' });
     const rest = group.filter((a) => !counted.has(a.identity));
     if (rest.length === 0) continue;
