@@ -40,7 +40,6 @@ export interface JobRunnerOptions {
   pollInterval?: number;
 }
 
-/** Starts the runner on the shared pool; signals are handled by the server, not by graphile-worker. */
 /** The job settings the configuration gives (the server's and the benchmark's runner alike). */
 export function jobSettings(config: Config): JobSettings {
   return {
@@ -51,6 +50,7 @@ export function jobSettings(config: Config): JobSettings {
   };
 }
 
+/** Starts the runner on the shared pool; signals are handled by the server, not by graphile-worker. */
 export async function startJobRunner(opts: JobRunnerOptions): Promise<Runner> {
   // Before taking work: what the last process left mid-send is due again once its claim expires.
   await requeueStranded(opts.db, (opts.settings.notify ?? notifySettings({})).claimTimeoutMs);
