@@ -21,10 +21,11 @@ export interface IncidentChange {
   kind: 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'severity_changed';
   at: Date;
   /** The incident as the caller holds it (locked, current), saving a read. */
-  incident?: IncidentFacts;
+  incident?: EscalationFacts;
 }
 
-export type IncidentFacts = Pick<IncidentRow, 'severity' | 'service' | 'integration_id' | 'status'>;
+/** What escalation needs of an incident to choose its policy and plan. */
+export type EscalationFacts = Pick<IncidentRow, 'severity' | 'service' | 'integration_id' | 'status'>;
 
 /**
  * Opened → the chosen policy's first step at once (after its delay); acknowledged → paging stops;
@@ -56,7 +57,7 @@ export async function onIncidentChange(trx: Trx, change: IncidentChange): Promis
  * (with its first reminder), the timeline event, then the step timer and the reminder together.
  * An incident just opened has no state yet, so there is none to lock.
  */
-async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, known?: IncidentFacts): Promise<void> {
+async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, known?: EscalationFacts): Promise<void> {
   const incident =
     known ??
     (await trx
@@ -85,7 +86,7 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, 
 export function planStart(
   policies: Policy[],
   incidentId: string,
-  incident: IncidentFacts,
+  incident: EscalationFacts,
   cause: StartCause,
   previous: Pick<IncidentEscalationRow, 'cycle' | 'reminder_seq'> | undefined,
   at: Date,

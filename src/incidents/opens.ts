@@ -8,7 +8,7 @@
  * is left out and takes the full path (engine.ts), which handles every case. What is written here
  * is exactly what the full path writes for such a delivery (test/webhooks/open-path.test.ts).
  */
-import { type IncidentFacts, planStart } from '../escalation/hooks.js';
+import { type EscalationFacts, planStart } from '../escalation/hooks.js';
 import type { Policy } from '../escalation/policies.js';
 import type { JobSpec } from '../jobs/queue.js';
 import type { Severity } from '../vocabulary.js';
@@ -112,7 +112,7 @@ function openDelivery(plan: OpenPlan, d: OpenDelivery, policies: Policy[], newId
       truncated: d.truncatedAlerts,
       promoteAfterAlerts: integration.promoteAfterAlerts,
     }).severity;
-    const facts: IncidentFacts = {
+    const facts: EscalationFacts = {
       severity: settled.severity,
       service: first.service ?? null,
       integration_id: integration.id,
