@@ -50,12 +50,21 @@ async function authenticate(db: Db, rawBody: string, field: 'routing_key' | 'ser
       { path: `/body/${field}`, message: 'is unknown, revoked or belongs to another kind of integration' },
     ]);
   }
-  // The audit copy of the body must not hold the credential: the delivery listing shows bodies. A key
-  // the sender JSON-escaped (`\u0061bc…`) is not in the raw text as such: then the parsed body is kept.
-  const auditBody = rawBody.includes(key)
-    ? rawBody.replaceAll(key, '[redacted]')
-    : JSON.stringify({ ...(parsed.value as Record<string, unknown>), [field]: '[redacted]' });
-  return { row, body: parsed.value, auditBody };
+  // The audit copy of the body must not hold the credential: the delivery listing shows bodies. It is
+  // the parsed body with the key cut out of every string and name, so a copy the sender JSON-escaped
+  // (`\u0061bc…`), in any field, goes too; the raw text could hold it in forms no search would find.
+  return { row, body: parsed.value, auditBody: JSON.stringify(redacted(parsed.value, key)) };
+}
+
+/** `value` with every occurrence of `secret` in its strings and property names replaced. */
+function redacted(value: unknown, secret: string): unknown {
+  if (typeof value === 'string') return value.replaceAll(secret, '[redacted]');
+  if (Array.isArray(value)) return value.map((v) => redacted(v, secret));
+  if (value && typeof value === 'object') {
+    // fromEntries defines own properties: a "__proto__" name stays a plain name.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll(secret, '[redacted]'), redacted(v, secret)]));
+  }
+  return value;
 }
 
 /** A PagerDuty-style generated key: 32 lowercase hex characters, as random as a UUID. */

@@ -315,4 +315,13 @@ t.test('a routing key the sender JSON-escaped is still kept out of the audit cop
   t.notMatch(stored, escaped, 'nor its escaped spelling');
   t.match(stored, /"routing_key":"\[redacted\]"/);
   t.match(stored, /disk full/, 'the rest of the event is kept');
+
+  // The key sent plainly, and again escaped inside custom_details (and as a name): no copy survives.
+  const both = `{"routing_key":"${pd.key}","event_action":"trigger","dedup_key":"both","payload":{"summary":"disk full again","source":"db-1","severity":"critical","custom_details":{"echo":"${escaped}","${escaped}":1}}}`;
+  t.equal((await send(both)).statusCode, 202);
+  const again = (await app.inject({ url: `/v1/integrations/${pd.id}/deliveries`, headers: admin })).json().items[0].body as string;
+  t.match(again, /disk full again/);
+  t.notMatch(again, pd.key, 'not the plain key');
+  t.notMatch(again, escaped, 'nor the escaped copy elsewhere in the event');
+  t.equal(JSON.parse(again).payload.custom_details.echo, '[redacted]');
 });
