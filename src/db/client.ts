@@ -28,7 +28,15 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
   // Without an 'error' listener, an idle client's lost connection is an uncaught exception.
   pool.on('error', (err) => log?.warn({ err }, 'idle database connection lost'));
   // A checked-out client's error surfaces as its query's rejection; the listener only keeps it from being uncaught.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Custom plans for prepared statements (graphile-worker's, and those inside its PL/pgSQL
+    // functions): a plan cached while the job table was nearly empty kept scanning it whole as a
+    // storm filled it, until autovacuum's next ANALYZE (docs/benchmarks.md). Klaxon's own statements
+    // are unnamed, planned each time anyway. Sent first on the connection; a server that lacks the
+    // setting (before PostgreSQL 12) keeps its default.
+    client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
