@@ -14,6 +14,7 @@ import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/api-keys.js';
 import { loadConfig } from '../src/config.js';
 import { type DbHandle, openDatabase } from '../src/db/client.js';
+import { tuneHeap } from '../src/heap.js';
 
 export interface Listening {
   base: string;
@@ -135,7 +136,9 @@ export async function startKlaxon(url: string, poolMax: number, log: Logger): Pr
   const statements = countStatements(handle.pool, () => inRequest.getStore() === true);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ config: loadConfig({}), db: handle.db, log });
+    const config = loadConfig({});
+    tuneHeap(config.KLAXON_HEAP_GROWTH_PERCENT); // as the server does (the whole bench process's heap)
+    app = await buildApp({ config, db: handle.db, log });
     const listeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
     const httpServer = app.server;
     httpServer.removeAllListeners('request');

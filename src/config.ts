@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object({
     default: 4,
     description: 'Job runner concurrency; 0 disables the runner',
   }),
+  KLAXON_HEAP_GROWTH_PERCENT: Type.Integer({
+    minimum: 0,
+    maximum: 1000,
+    default: 50,
+    description: "How far the JS heap may grow past what a full GC kept before the next one (V8's heap growing percent); 0 = V8's own",
+  }),
   KLAXON_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'Grace period on SIGTERM' }),
   KLAXON_PUBLIC_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL senders use; unset = from the request' }),

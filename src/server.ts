@@ -3,11 +3,13 @@ import { buildApp } from './app.js';
 import { ensureAdminKey } from './auth/api-keys.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase } from './db/setup.js';
+import { tuneHeap } from './heap.js';
 import { jobSettings, startJobRunner } from './jobs/runner.js';
 import { createLogger } from './logger.js';
 
 /** The process: config → database → migrations → app → listen → job runner, and the reverse on shutdown. */
 async function main(config: Config): Promise<void> {
+  tuneHeap(config.KLAXON_HEAP_GROWTH_PERCENT);
   const log = createLogger(config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config, log, config.KLAXON_MIGRATE_ON_START);
   const { handle } = database;

@@ -11,6 +11,7 @@ t.test('defaults', async (t) => {
     KLAXON_BODY_LIMIT: 1048576,
     KLAXON_MIGRATE_ON_START: true,
     DATABASE_POOL_MAX: 10,
+    KLAXON_HEAP_GROWTH_PERCENT: 50,
   });
   t.equal(c.DATABASE_URL, undefined);
   t.equal(c.KLAXON_ADMIN_KEY, undefined);
