@@ -10,10 +10,20 @@ export function pgTime(date: Date): string {
   return iso.startsWith('+') ? iso.slice(1).replace(/^0+(?=\d{5})/, '') : iso;
 }
 
-/** JSON.stringify with every Date written as pgTime writes it. */
-export function jsonRows(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? pgTime(raw) : v;
-  });
+/**
+ * The rows as one JSON text, each row's Date columns written as pgTime writes them. Only a row's
+ * own fields: a Date nested in a json column stays JSON.stringify's (it is text there, as the full
+ * path writes it). A replacer function would cost a call per value: 3% of a storm's CPU.
+ */
+export function jsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows.map(withPgTimes));
+}
+
+function withPgTimes(row: object): object {
+  let copy: Record<string, unknown> | undefined;
+  for (const key in row) {
+    const value = (row as Record<string, unknown>)[key];
+    if (value instanceof Date) (copy ??= { ...row })[key] = pgTime(value);
+  }
+  return copy ?? row;
 }
