@@ -32,8 +32,17 @@ function addBytes(h: Fnv, bytes: Uint8Array): void {
   for (const b of bytes) addByte(h, b);
 }
 
-// Go's sort.Strings orders by bytes; JS's default sort orders by UTF-16 code
-// units, which disagrees for astral vs. U+E000–U+FFFF characters.
+/** Adds the string's UTF-8 bytes: ASCII code units as they are, the rest through the encoder. */
+function addString(h: Fnv, s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return addBytes(h, utf8.encode(s.slice(i))); // what precedes i is ASCII: no pair is split
+    addByte(h, c);
+  }
+}
+
+// Go's sort.Strings orders by bytes; JS's default sort orders by UTF-16 code units, which
+// agrees for ASCII but not for astral vs. U+E000–U+FFFF characters.
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -43,18 +52,23 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const byUtf8 = (a: string, b: string): number => compareBytes(utf8.encode(a), utf8.encode(b));
+
 /**
  * The 16-lowercase-hex-digit fingerprint Alertmanager gives an alert with these labels.
  * Lone surrogates encode as U+FFFD, as Go's JSON decoder would have replaced them.
+ * Label sets are mostly ASCII: those are hashed without encoding (it was 4% of a storm's CPU).
  */
 export function labelsFingerprint(labels: Readonly<Record<string, string>>): string {
-  const pairs = Object.entries(labels).map(([k, v]) => [utf8.encode(k), utf8.encode(v)] as const);
-  pairs.sort((x, y) => compareBytes(x[0], y[0]));
+  const names = Object.keys(labels);
+  if (names.some((name) => NON_ASCII.test(name))) names.sort(byUtf8);
+  else names.sort();
   const h: Fnv = { hi: OFFSET_HI, lo: OFFSET_LO };
-  for (const [name, value] of pairs) {
-    addBytes(h, name);
+  for (const name of names) {
+    addString(h, name);
     addByte(h, SEPARATOR);
-    addBytes(h, value);
+    addString(h, labels[name] as string);
     addByte(h, SEPARATOR);
   }
   return h.hi.toString(16).padStart(8, '0') + h.lo.toString(16).padStart(8, '0');

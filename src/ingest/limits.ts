@@ -23,8 +23,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Appends RFC 6901 reference tokens to a JSON pointer. */
 export function pointer(base: string, ...tokens: Array<string | number>): string {
-  return base + tokens.map((t) => `/${String(t).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  let out = base;
+  for (const token of tokens) out += `/${escapeToken(String(token))}`;
+  return out;
 }
+
+// Built for every field of every alert, error or not: the common token is returned as it is.
+const escapeToken = (t: string): string => (t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t);
 
 type WellFormed = { toWellFormed(): string };
 
