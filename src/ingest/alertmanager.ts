@@ -84,7 +84,8 @@ function titleOf(labels: Record<string, string>, annotations: Record<string, str
 
 function readTime(value: unknown, path: string, issues: PayloadIssue[]): Date | null {
   const text = optionalText(value, path, issues, 64);
-  if (text === undefined || text === '') return null;
+  // Every firing alert's endsAt: Go's zero time, as Alertmanager writes it.
+  if (text === undefined || text === '' || text === '0001-01-01T00:00:00Z') return null;
   const date = parseTimestamp(text);
   if (date === null) {
     issues.push({ path, message: 'must be an RFC 3339 timestamp' });

@@ -140,6 +140,9 @@ export function clip(s: string, max = MAX_TITLE_LENGTH): string {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
+/** A regex group as a number (0 when absent). */
+const num = (x: string | undefined): number => Number(x ?? 0);
+
 /**
  * Parses RFC 3339 with any fractional precision (Go sends nanoseconds, which
  * `Date.parse` rejects on some engines) and any offset; sub-millisecond digits
@@ -151,14 +154,13 @@ export function parseTimestamp(s: string, opts: { assumeUtc?: boolean } = {}): D
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac, z, sign, oh, om] = m;
   if (!z && !sign && !opts.assumeUtc) return null;
-  const n = (x: string | undefined): number => Number(x ?? 0);
-  if (n(h) > 23 || n(mi) > 59 || n(sec) > 59 || n(oh) > 23 || n(om) > 59) return null;
+  if (num(h) > 23 || num(mi) > 59 || num(sec) > 59 || num(oh) > 23 || num(om) > 59) return null;
   const date = new Date(0);
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999, and Go's zero time is year 1.
-  date.setUTCFullYear(n(y), n(mo) - 1, n(d));
-  if (date.getUTCMonth() !== n(mo) - 1 || date.getUTCDate() !== n(d)) return null;
-  date.setUTCHours(n(h), n(mi), n(sec), Number(`${frac ?? ''}000`.slice(0, 3)));
-  const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (n(oh) * 60 + n(om)) : 0;
+  date.setUTCFullYear(num(y), num(mo) - 1, num(d));
+  if (date.getUTCMonth() !== num(mo) - 1 || date.getUTCDate() !== num(d)) return null;
+  date.setUTCHours(num(h), num(mi), num(sec), Number(`${frac ?? ''}000`.slice(0, 3)));
+  const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (num(oh) * 60 + num(om)) : 0;
   return new Date(date.getTime() - offsetMinutes * 60_000);
 }
 
