@@ -23,7 +23,9 @@ function withPgTimes(row: object): object {
   let copy: Record<string, unknown> | undefined;
   for (const key in row) {
     const value = (row as Record<string, unknown>)[key];
-    if (value instanceof Date) (copy ??= { ...row })[key] = pgTime(value);
+    if (!(value instanceof Date)) continue;
+    copy ??= { ...row };
+    copy[key] = pgTime(value);
   }
   return copy ?? row;
 }

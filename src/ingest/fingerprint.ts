@@ -36,7 +36,10 @@ function addBytes(h: Fnv, bytes: Uint8Array): void {
 function addString(h: Fnv, s: string): void {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return addBytes(h, utf8.encode(s.slice(i))); // what precedes i is ASCII: no pair is split
+    if (c >= 0x80) {
+      addBytes(h, utf8.encode(s.slice(i))); // what precedes i is ASCII: no pair is split
+      return;
+    }
     addByte(h, c);
   }
 }
@@ -52,7 +55,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/; // any UTF-16 code unit past ASCII, surrogates included
 const byUtf8 = (a: string, b: string): number => compareBytes(utf8.encode(a), utf8.encode(b));
 
 /**
