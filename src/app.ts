@@ -3,7 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import { DEFAULT_POLICY, type IncidentPolicy, parseAckTargets } from './incidents/policy.js';
+import type { IngestSettings } from './incidents/deliveries.js';
+import { type IncidentPolicy, incidentPolicyFrom } from './incidents/policy.js';
 import authPlugin from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import jsonBody from './plugins/json-body.js';
@@ -51,6 +52,8 @@ declare module 'fastify' {
     publicUrl(request: FastifyRequest): string;
     /** What incidents are measured against: acknowledgement targets, the deploy hint window, triage look-back. */
     incidentPolicy: IncidentPolicy;
+    /** What every webhook delivery is ingested with (audit body size, reminder cadence). */
+    ingestSettings: IngestSettings;
   }
 }
 
@@ -101,7 +104,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Bodies are validated exactly (no type coercion); params and query strings are converted (see validator.ts).
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('config', deps.config);
-  app.decorate('incidentPolicy', incidentPolicyFrom(deps.config));
+  const incidentPolicy = incidentPolicyFrom(deps.config);
+  app.decorate('incidentPolicy', incidentPolicy);
+  app.decorate('ingestSettings', {
+    bodyMax: deps.config.KLAXON_DELIVERY_BODY_MAX,
+    cadence: incidentPolicy.updateCadenceSeconds,
+  } satisfies IngestSettings);
   app.decorate('publicUrl', (request: FastifyRequest) =>
     (deps.config.KLAXON_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),
   );
@@ -138,16 +146,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scheduleRoutes);
   await app.register(escalationPolicyRoutes);
   return app;
-}
-
-function incidentPolicyFrom(config: AppConfig): IncidentPolicy {
-  return {
-    ...DEFAULT_POLICY,
-    ackTargetSeconds: parseAckTargets(config.KLAXON_ACK_TARGETS ?? ''),
-    deployHintMinutes: config.KLAXON_DEPLOY_HINT_MINUTES ?? DEFAULT_POLICY.deployHintMinutes,
-    changeLookbackHours: config.KLAXON_CHANGE_LOOKBACK_HOURS ?? DEFAULT_POLICY.changeLookbackHours,
-    updateCadenceSeconds: parseAckTargets(config.KLAXON_UPDATE_CADENCE ?? '', DEFAULT_POLICY.updateCadenceSeconds),
-  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { escalated, escalationStartedEvent, type StartCause } from './events.js'
 import { firstTimer } from './planner.js';
 import { choosePolicy, type Policy } from './policies.js';
 import { loadPolicies } from './policy-store.js';
-import { disarmReminder, firstReminderAt, reminderJob, startReminders } from './reminders.js';
+import { type Cadence, disarmReminder, firstReminderAt, reminderJob, startReminders } from './reminders.js';
 
 /**
  * What the rest of Klaxon tells escalation, inside the transaction that changed the incident:
@@ -31,14 +31,15 @@ export type EscalationFacts = Pick<IncidentRow, 'severity' | 'service' | 'integr
  * Opened → the chosen policy's first step at once (after its delay); acknowledged → paging stops;
  * resolved → everything stops; reopened → starts again in a new cycle; severity changed while
  * unacknowledged → re-planned from the policy for the new severity when that is another policy.
+ * `cadence` (KLAXON_UPDATE_CADENCE) times the status-update reminders a start or re-plan arms.
  */
-export async function onIncidentChange(trx: Trx, change: IncidentChange): Promise<void> {
+export async function onIncidentChange(trx: Trx, change: IncidentChange, cadence: Cadence): Promise<void> {
   switch (change.kind) {
     case 'opened':
     case 'reopened':
-      return start(trx, change.incidentId, change.kind, change.at, change.incident);
+      return start(trx, change.incidentId, change.kind, change.at, cadence, change.incident);
     case 'severity_changed':
-      return replan(trx, change.incidentId, change.at);
+      return replan(trx, change.incidentId, change.at, cadence);
     case 'acknowledged':
     case 'resolved': {
       const row = await lockState(trx, change.incidentId);
@@ -57,7 +58,7 @@ export async function onIncidentChange(trx: Trx, change: IncidentChange): Promis
  * (with its first reminder), the timeline event, then the step timer and the reminder together.
  * An incident just opened has no state yet, so there is none to lock.
  */
-async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, known?: EscalationFacts): Promise<void> {
+async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, cadence: Cadence, known?: EscalationFacts): Promise<void> {
   const incident =
     known ??
     (await trx
@@ -66,7 +67,7 @@ async function start(trx: Trx, incidentId: string, cause: StartCause, at: Date, 
       .where('id', '=', incidentId)
       .executeTakeFirstOrThrow());
   const previous = cause === 'opened' ? undefined : await lockState(trx, incidentId);
-  const plan = planStart(await loadPolicies(trx), incidentId, incident, cause, previous, at);
+  const plan = planStart(await loadPolicies(trx), incidentId, incident, cause, previous, at, cadence);
   await trx
     .insertInto('incident_escalations')
     .values({ incident_id: incidentId, ...plan.values })
@@ -90,11 +91,12 @@ export function planStart(
   cause: StartCause,
   previous: Pick<IncidentEscalationRow, 'cycle' | 'reminder_seq'> | undefined,
   at: Date,
+  cadence: Cadence,
 ) {
   const cycle = previous ? previous.cycle + 1 : 0;
   const policy = choosePolicy(policies, { severity: incident.severity, service: incident.service, integrationId: incident.integration_id });
   const timer = policy ? firstTimer(policy, at) : null;
-  const reminderAt = firstReminderAt(incident.severity, at);
+  const reminderAt = firstReminderAt(incident.severity, at, cadence);
   const values = {
     policy_id: policy?.id ?? null,
     cycle,
@@ -112,7 +114,7 @@ export function planStart(
   return { values, event: escalationStartedEvent(facts), jobs: timer ? [timerJob(incidentId, cycle, 0, timer.at), reminder] : [reminder] };
 }
 
-async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
+async function replan(trx: Trx, incidentId: string, at: Date, cadence: Cadence): Promise<void> {
   const incident = await trx
     .selectFrom('incidents')
     .select(['severity', 'service', 'integration_id', 'status'])
@@ -121,7 +123,7 @@ async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
   if (incident.status === 'resolved') return;
   const row = await lockState(trx, incidentId);
   // The update cadence follows the new severity, acknowledged or not.
-  await startReminders(trx, incidentId, incident.severity, at);
+  await startReminders(trx, incidentId, incident.severity, at, cadence);
   if (incident.status !== 'triggered') return; // acknowledged: nobody is paged again
   const policy = choosePolicy(await loadPolicies(trx), {
     severity: incident.severity,
@@ -130,7 +132,7 @@ async function replan(trx: Trx, incidentId: string, at: Date): Promise<void> {
   });
   // The same policy still applies: its escalation goes on as planned.
   if (row && (policy?.id ?? null) === row.policy_id && row.stopped_at === null) return;
-  await start(trx, incidentId, 'severity_changed', at);
+  await start(trx, incidentId, 'severity_changed', at, cadence);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { KLAXON } from '../incidents/actors.js';
+import { formatCadence } from '../incidents/communications.js';
 import { addEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
 import { enqueue, type JobSpec } from '../jobs/queue.js';
@@ -17,7 +18,8 @@ import { loadPolicy, planContext } from './policy-store.js';
 export const REMINDER_TASK = 'escalation_reminder';
 export const reminderJobKey = (incidentId: string) => `reminder:${incidentId}`;
 
-export const UPDATE_CADENCE_SECONDS: Record<Severity, number> = { SEV1: 900, SEV2: 1800, SEV3: 7200, SEV4: 86400 };
+/** Seconds between status updates per severity: KLAXON_UPDATE_CADENCE (the seeds: 15 min, 30 min, 2 h, daily). */
+export type Cadence = Readonly<Record<Severity, number>>;
 
 /** Timeline kinds that count as a status update: a posted update (issue 10) or a status change. */
 export const STATUS_UPDATE_KINDS: readonly EventKind[] = ['status_update', 'status_changed'];
@@ -45,10 +47,11 @@ export function decideReminder(
   incident: { status: IncidentStatus; severity: Severity; openedAt: Date },
   last: { updateAt: Date | null; reminderAt: Date | null },
   now: Date,
+  cadenceSeconds: Cadence,
 ): ReminderDecision {
   if (!state || state.reminderSeq !== payload.seq) return { kind: 'stale' };
   if (incident.status === 'resolved') return { kind: 'stop' };
-  const cadence = UPDATE_CADENCE_SECONDS[incident.severity] * 1000;
+  const cadence = cadenceSeconds[incident.severity] * 1000;
   const since = Math.max(incident.openedAt.getTime(), last.updateAt?.getTime() ?? 0, last.reminderAt?.getTime() ?? 0);
   if (now.getTime() < since + cadence) return { kind: 'later', at: new Date(since + cadence) };
   return { kind: 'remind', nextAt: new Date(now.getTime() + cadence) };
@@ -68,8 +71,8 @@ export function reminderJob(incidentId: string, seq: number, at: Date): JobSpec 
 }
 
 /** When the first reminder is due after `from` (an opening, a reopening, a severity change). */
-export function firstReminderAt(severity: Severity, from: Date): Date {
-  return new Date(from.getTime() + UPDATE_CADENCE_SECONDS[severity] * 1000);
+export function firstReminderAt(severity: Severity, from: Date, cadenceSeconds: Cadence): Date {
+  return new Date(from.getTime() + cadenceSeconds[severity] * 1000);
 }
 
 export async function disarmReminder(trx: Trx, incidentId: string): Promise<void> {
@@ -78,10 +81,10 @@ export async function disarmReminder(trx: Trx, incidentId: string): Promise<void
 }
 
 /** Arms the first reminder one cadence after `from` (an opening, a reopening, a severity change). */
-export async function startReminders(trx: Trx, incidentId: string, severity: Severity, from: Date): Promise<void> {
+export async function startReminders(trx: Trx, incidentId: string, severity: Severity, from: Date, cadenceSeconds: Cadence): Promise<void> {
   const row = await trx.selectFrom('incident_escalations').select('reminder_seq').where('incident_id', '=', incidentId).executeTakeFirst();
   if (!row) return;
-  await armReminder(trx, incidentId, row.reminder_seq, firstReminderAt(severity, from));
+  await armReminder(trx, incidentId, row.reminder_seq, firstReminderAt(severity, from, cadenceSeconds));
 }
 
 /** When the incident last had a status update, and a reminder, in one query. */
@@ -94,7 +97,7 @@ async function lastTimes(trx: Trx, incidentId: string): Promise<{ updateAt: Date
 }
 
 /** Runs one reminder timer (the escalation_reminder task), in the caller's transaction. */
-export async function runReminder(trx: Trx, payload: ReminderPayload, now: Date): Promise<void> {
+export async function runReminder(trx: Trx, payload: ReminderPayload, now: Date, cadence: Cadence): Promise<void> {
   const row = await trx
     .selectFrom('incident_escalations')
     .select(['policy_id', 'reminder_seq'])
@@ -109,7 +112,7 @@ export async function runReminder(trx: Trx, payload: ReminderPayload, now: Date)
   if (!row || !incident) return;
   const last = await lastTimes(trx, payload.incidentId);
   const state = { reminderSeq: row.reminder_seq };
-  const d = decideReminder(payload, state, { ...incident, openedAt: incident.opened_at }, last, now);
+  const d = decideReminder(payload, state, { ...incident, openedAt: incident.opened_at }, last, now, cadence);
   if (d.kind === 'stale') return;
   if (d.kind === 'stop') return disarmReminder(trx, payload.incidentId);
   if (d.kind === 'later') return armReminder(trx, payload.incidentId, row.reminder_seq, d.at);
@@ -122,12 +125,12 @@ export async function runReminder(trx: Trx, payload: ReminderPayload, now: Date)
     .filter((n: PlannedNotification) => n.channel === 'chat' || (n.channel === 'email' && n.userId !== undefined))
     .map((n) => ({ ...n, purpose: 'reminder' as const, incidentId: payload.incidentId, cycle: payload.seq, step: -1 }));
   const queued = await queueNotifications(trx, requests);
-  const cadenceSeconds = UPDATE_CADENCE_SECONDS[incident.severity];
+  const cadenceSeconds = cadence[incident.severity];
   await addEvent(
     trx,
     payload.incidentId,
     'update_reminder',
-    `Status update overdue (${incident.severity}: every ${cadenceSeconds / 60} min): ${queued} reminder(s) sent`,
+    `Status update overdue (${incident.severity}: every ${formatCadence(cadenceSeconds)}): ${queued} reminder(s) sent`,
     { seq: payload.seq, severity: incident.severity, cadenceSeconds, queued, nextAt: d.nextAt.toISOString() },
     KLAXON,
     now,

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { Errors } from '../errors.js';
+import type { Cadence } from '../escalation/reminders.js';
 import { type AdapterSource, adapters } from '../ingest/index.js';
 import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
@@ -25,13 +26,19 @@ export interface DeliveryResult {
 /** Where a delivery came from: a webhook adapter, a heartbeat, or a drop-in API (PagerDuty, Opsgenie). */
 export type DeliverySource = AdapterSource | 'heartbeat' | 'pagerduty' | 'pagerduty_v1' | 'pagerduty_change' | 'opsgenie';
 
-export interface DeliveryInput {
+/** What every delivery is ingested with, from the configuration. */
+export interface IngestSettings {
+  /** Bytes of the body kept in the audit record (KLAXON_DELIVERY_BODY_MAX). */
+  bodyMax: number;
+  /** When status-update reminders of the incidents it opens are due (KLAXON_UPDATE_CADENCE). */
+  cadence: Cadence;
+}
+
+export interface DeliveryInput extends IngestSettings {
   integration: IngestIntegration;
   source: DeliverySource;
   rawBody: string;
   now: Date;
-  /** Bytes of the body kept in the audit record. */
-  bodyMax: number;
   /** A verified signature: accepted once, so a replay changes nothing. */
   signature?: VerifiedSignature;
   /** The id an asynchronous API answers with (Opsgenie's requestId), kept on the delivery for its status endpoint. */
@@ -96,7 +103,7 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult, prepared
       return answerReplay(trx, input, result);
     }
     const silences = () => loadActiveSilences(trx, input.now);
-    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now);
+    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now, input.cadence);
     const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };

@@ -1,5 +1,6 @@
 import type { AlertRow, HealthFormat, IncidentRow } from '../db/schema.js';
 import { type IncidentChange, onIncidentChange } from '../escalation/hooks.js';
+import type { Cadence } from '../escalation/reminders.js';
 import type { AdapterResult, NormalizedAlert } from '../ingest/types.js';
 import type { EventData } from '../schemas/events.js';
 import type { Actor } from './actors.js';
@@ -91,6 +92,8 @@ export async function applyAlerts(
   truncatedAlerts: number,
   loadSilences: () => Promise<ActiveSilence[]>,
   now: Date,
+  /** When the status-update reminders of incidents opened or reopened here are due. */
+  cadence: Cadence,
 ): Promise<AlertSummary[]> {
   let silences: Promise<ActiveSilence[]> | undefined;
   const activeSilences = () => (silences ??= loadSilences()); // only read when an alert may need them
@@ -122,7 +125,7 @@ export async function applyAlerts(
       summaries.set(alert.identity, await applyOne(trx, integration, alert, existing.get(alert.identity), activeSilences, now, g));
     }
     await flush(trx, integration, g, now);
-    for (const t of g.touched.values()) await settle(trx, integration, t, truncatedAlerts, now);
+    for (const t of g.touched.values()) await settle(trx, integration, t, truncatedAlerts, now, cadence);
   }
   // Answer in the sender's order.
   return [...byIdentity.keys()].map((id) => summaries.get(id)!);
@@ -300,7 +303,7 @@ export function firedEvent(alert: Prepared, again: boolean): NewEvent<'alert_fir
 }
 
 /** After a group's alerts: gather the incident's stats, decide (decideSettle), write once. */
-async function settle(trx: Trx, integration: IngestIntegration, touched: Touched, truncated: number, now: Date) {
+async function settle(trx: Trx, integration: IngestIntegration, touched: Touched, truncated: number, now: Date, cadence: Cadence) {
   const { incident: current, ...stats } = await store.incidentWithStats(trx, touched.id);
   const d = decideSettle({ incident: current, ...stats, truncated, promoteAfterAlerts: integration.promoteAfterAlerts });
   if (d.severityChanged && !touched.created) {
@@ -334,7 +337,7 @@ async function settle(trx: Trx, integration: IngestIntegration, touched: Touched
   if (d.resolve) changes.push('resolved');
   else if (d.severityChanged && changes.length === 0) changes.push('severity_changed');
   const facts = { ...current, severity: d.severity.severity, ...(d.resolve ? { status: 'resolved' as const } : {}) };
-  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now, incident: facts });
+  for (const kind of changes) await onIncidentChange(trx, { incidentId: current.id, kind, at: now, incident: facts }, cadence);
 }
 
 /** What an integration's alerts do is on the timeline in the integration's name. */

@@ -9,6 +9,7 @@ import { type Db, inTransaction } from '../db/client.js';
 import type { IncidentRow, RoleHolders } from '../db/schema.js';
 import { Errors } from '../errors.js';
 import { onIncidentChange } from '../escalation/hooks.js';
+import type { Cadence } from '../escalation/reminders.js';
 import type { IncidentRole, Severity } from '../vocabulary.js';
 import { type Actor, actorLabel } from './actors.js';
 import { addEvent, addEvents, event, type NewEvent } from './events.js';
@@ -81,7 +82,7 @@ export function actOnIncident(
       now,
     );
     await addEvents(trx, row.id, plan.events, actor, now);
-    await afterTransition(trx, row.id, plan, action, now);
+    await afterTransition(trx, row.id, plan, action, now, (opts.policy ?? DEFAULT_POLICY).updateCadenceSeconds);
     return { changed: true, row: plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated };
   });
 }
@@ -105,6 +106,7 @@ export async function afterTransition(
   plan: TransitionPlan,
   action: IncidentAction,
   now: Date,
+  cadence: Cadence,
 ): Promise<void> {
   if (plan.resolveFiringAlerts) {
     await trx
@@ -115,9 +117,9 @@ export async function afterTransition(
       .execute();
     await trx.updateTable('incidents').set({ firing_count: 0 }).where('id', '=', incidentId).execute();
   }
-  if (plan.set.acknowledged_at) await onIncidentChange(trx, { incidentId, kind: 'acknowledged', at: now });
-  if (plan.set.status === 'resolved') await onIncidentChange(trx, { incidentId, kind: 'resolved', at: now });
-  if (action.type === 'reopen') await onIncidentChange(trx, { incidentId, kind: 'reopened', at: now });
+  if (plan.set.acknowledged_at) await onIncidentChange(trx, { incidentId, kind: 'acknowledged', at: now }, cadence);
+  if (plan.set.status === 'resolved') await onIncidentChange(trx, { incidentId, kind: 'resolved', at: now }, cadence);
+  if (action.type === 'reopen') await onIncidentChange(trx, { incidentId, kind: 'reopened', at: now }, cadence);
 }
 
 export interface DeclareInput {
@@ -130,7 +132,13 @@ export interface DeclareInput {
 }
 
 /** A person declares an incident (a customer report, manual discovery); from then on it is like any other. */
-export function declareIncident(db: Db | Trx, input: DeclareInput, actor: Actor, now = new Date()): Promise<IncidentRow> {
+export function declareIncident(
+  db: Db | Trx,
+  input: DeclareInput,
+  actor: Actor,
+  cadence: Cadence = DEFAULT_POLICY.updateCadenceSeconds,
+  now = new Date(),
+): Promise<IncidentRow> {
   return inTransaction(db, async (trx) => {
     const id = randomUUID();
     const who = actorLabel(actor);
@@ -174,7 +182,7 @@ export function declareIncident(db: Db | Trx, input: DeclareInput, actor: Actor,
       );
     }
     await addEvents(trx, id, events, actor, now);
-    await onIncidentChange(trx, { incidentId: id, kind: 'opened', at: now });
+    await onIncidentChange(trx, { incidentId: id, kind: 'opened', at: now }, cadence);
     return row;
   });
 }
@@ -233,7 +241,11 @@ export function updateIncident(
     const updated = await update(trx, row.id, set, now);
     await addEvents(trx, row.id, events, actor, now);
     if (patch.severity !== undefined && patch.severity !== row.severity) {
-      await onIncidentChange(trx, { incidentId: row.id, kind: 'severity_changed', at: now });
+      await onIncidentChange(
+        trx,
+        { incidentId: row.id, kind: 'severity_changed', at: now },
+        (opts.policy ?? DEFAULT_POLICY).updateCadenceSeconds,
+      );
     }
     return updated;
   });

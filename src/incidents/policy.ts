@@ -4,6 +4,7 @@
  * an incident a deploy counts as a rollback candidate, and how far back triage looks
  * for changes. Built once from the configuration; pure.
  */
+import type { Config } from '../config.js';
 import { SEVERITIES, type Severity } from '../vocabulary.js';
 
 export interface IncidentPolicy {
@@ -46,4 +47,20 @@ export function ackMet(openedAt: Date, acknowledgedAt: Date | null, severity: Se
   const deadline = ackDeadline(openedAt, severity, policy).getTime();
   if (acknowledgedAt) return acknowledgedAt.getTime() <= deadline;
   return now.getTime() > deadline ? false : null;
+}
+
+/** The settings the policy is built from (each optional: unset keeps the seeds' defaults). */
+export type PolicyConfig = Partial<
+  Pick<Config, 'KLAXON_ACK_TARGETS' | 'KLAXON_UPDATE_CADENCE' | 'KLAXON_DEPLOY_HINT_MINUTES' | 'KLAXON_CHANGE_LOOKBACK_HOURS'>
+>;
+
+/** The policy the configuration gives: the API's, and the job runner's reminders. */
+export function incidentPolicyFrom(config: PolicyConfig): IncidentPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    ackTargetSeconds: parseAckTargets(config.KLAXON_ACK_TARGETS ?? ''),
+    deployHintMinutes: config.KLAXON_DEPLOY_HINT_MINUTES ?? DEFAULT_POLICY.deployHintMinutes,
+    changeLookbackHours: config.KLAXON_CHANGE_LOOKBACK_HOURS ?? DEFAULT_POLICY.changeLookbackHours,
+    updateCadenceSeconds: parseAckTargets(config.KLAXON_UPDATE_CADENCE ?? '', DEFAULT_POLICY.updateCadenceSeconds),
+  };
 }

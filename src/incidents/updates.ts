@@ -77,7 +77,7 @@ export function postStatusUpdate(
     const updated = await trx.updateTable('incidents').set(set).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
     const ids = await addEvents(trx, row.id, events, actor, now);
     // Alerts a resolve ended, and escalation told: as for any other transition.
-    if (transition) await afterTransition(trx, row.id, transition.plan, transition.action, now);
+    if (transition) await afterTransition(trx, row.id, transition.plan, transition.action, now, policy.updateCadenceSeconds);
     if (publicMessage) {
       await trx.insertInto('public_updates').values({ incident_id: row.id, status, message: publicMessage, posted_at: now }).execute();
     }

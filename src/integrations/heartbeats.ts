@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { IntegrationRow } from '../db/schema.js';
-import { applyDecoded, type DeliveryResult } from '../incidents/deliveries.js';
+import { applyDecoded, type DeliveryResult, type IngestSettings } from '../incidents/deliveries.js';
 import { heartbeatAlert, heartbeatDeadline } from '../ingest/heartbeat.js';
 import { enqueue } from '../jobs/queue.js';
 import { ingestContext } from './ingest-context.js';
@@ -24,7 +24,7 @@ function alertFor(row: IntegrationRow, status: 'firing' | 'resolved', lastBeatAt
  * Records a beat: arms (or re-arms) the deadline check as a durable job whose
  * key replaces the previous one, and resolves a missed-heartbeat alert if one fires.
  */
-export async function recordBeat(db: Db, row: IntegrationRow, now: Date, bodyMax: number) {
+export async function recordBeat(db: Db, row: IntegrationRow, now: Date, settings: IngestSettings) {
   const deadline = heartbeatDeadline(now, row.heartbeat_interval_seconds!, row.heartbeat_grace_seconds!);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('integrations').set({ last_beat_at: now }).where('id', '=', row.id).execute();
@@ -41,7 +41,7 @@ export async function recordBeat(db: Db, row: IntegrationRow, now: Date, bodyMax
   if (firing) {
     delivery = await applyDecoded(
       db,
-      { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax },
+      { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, ...settings },
       {
         alerts: [alertFor(row, 'resolved', now, now)],
         truncatedAlerts: 0,
@@ -52,7 +52,12 @@ export async function recordBeat(db: Db, row: IntegrationRow, now: Date, bodyMax
 }
 
 /** The job: if no beat came since it was scheduled and the deadline has passed, raise the alert. */
-export async function checkHeartbeat(db: Db, integrationId: string, now: Date, bodyMax: number): Promise<DeliveryResult | undefined> {
+export async function checkHeartbeat(
+  db: Db,
+  integrationId: string,
+  now: Date,
+  settings: IngestSettings,
+): Promise<DeliveryResult | undefined> {
   const row = await db
     .selectFrom('integrations')
     .selectAll()
@@ -64,7 +69,7 @@ export async function checkHeartbeat(db: Db, integrationId: string, now: Date, b
   if (deadline.getTime() > now.getTime()) return undefined; // a later beat moved the deadline
   return applyDecoded(
     db,
-    { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, bodyMax },
+    { integration: ingestContext(row), source: 'heartbeat', rawBody: '', now, ...settings },
     {
       alerts: [alertFor(row, 'firing', row.last_beat_at, now)],
       truncatedAlerts: 0,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { IntegrationRow } from '../db/schema.js';
 import { Errors } from '../errors.js';
-import { type DeliveryResult, ingestWith } from '../incidents/deliveries.js';
+import { type DeliveryResult, type IngestSettings, ingestWith } from '../incidents/deliveries.js';
 import { parseWebhookBody } from '../ingest/json.js';
 import { adaptOpsgenieAction, adaptOpsgenieCreate, adaptOpsgenieUpdate, type OpsgenieAction } from '../ingest/opsgenie.js';
 import type { AdapterResult } from '../ingest/types.js';
@@ -28,10 +28,9 @@ export function authenticateOpsgenie(db: Db, header: string | undefined): Promis
 export type IdentifierType = 'id' | 'alias' | 'tiny';
 export type OpsgenieUpdate = 'message' | 'description';
 
-export interface OpsgenieRequest {
+export interface OpsgenieRequest extends IngestSettings {
   rawBody: string;
   now: Date;
-  bodyMax: number;
 }
 
 /** The Opsgenie name of each request, as the status endpoint reports it. */
@@ -93,6 +92,7 @@ export async function receiveOpsgenie(
     rawBody: req.rawBody,
     now: req.now,
     bodyMax: req.bodyMax,
+    cadence: req.cadence,
     requestId,
     action: ACTION_NAMES[request.action],
   };

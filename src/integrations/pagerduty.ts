@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { IntegrationRow } from '../db/schema.js';
 import { Errors, KlaxonError } from '../errors.js';
-import { ingestWith, recordDelivery } from '../incidents/deliveries.js';
+import { type IngestSettings, ingestWith, recordDelivery } from '../incidents/deliveries.js';
 import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
 import { adaptPagerDutyV1, adaptPagerDutyV2, routingKeyOf } from '../ingest/pagerduty.js';
@@ -19,10 +19,9 @@ import { ingestContext } from './ingest-context.js';
 
 export type PagerDutyApi = 'v2' | 'v1';
 
-export interface PagerDutyRequest {
+export interface PagerDutyRequest extends IngestSettings {
   rawBody: string;
   now: Date;
-  bodyMax: number;
 }
 
 /** Parses the body and finds the integration its key names; every refusal is a 400 in PagerDuty's terms. */
@@ -86,6 +85,7 @@ export async function receivePagerDutyEvent(db: Db, api: PagerDutyApi, req: Page
       rawBody: auditBody,
       now: req.now,
       bodyMax: req.bodyMax,
+      cadence: req.cadence,
     },
     () => adapt(body, { receivedAt: req.now, rawBody: auditBody, newKey }),
   );
@@ -101,6 +101,7 @@ export async function receivePagerDutyChange(db: Db, req: PagerDutyRequest): Pro
     rawBody: auditBody,
     now: req.now,
     bodyMax: req.bodyMax,
+    cadence: req.cadence,
   };
   let change: ReturnType<typeof adaptPagerDutyChange>;
   try {

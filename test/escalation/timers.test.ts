@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { escalateNow } from '../../src/escalation/hooks.js';
+import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { escalationReminderTask } from '../../src/jobs/tasks/escalation-reminder.js';
 import { escalationStepTask } from '../../src/jobs/tasks/escalation-step.js';
 import { createLogger } from '../../src/logger.js';
@@ -67,7 +68,10 @@ async function setup(t: Test) {
     if (res.statusCode !== 200) throw new Error(res.body);
     return res.json().alerts[0].incidentId as string;
   };
-  const tasks = { escalation_step: escalationStepTask(handle.db, log), escalation_reminder: escalationReminderTask(handle.db, log) };
+  const tasks = {
+    escalation_step: escalationStepTask(handle.db, log),
+    escalation_reminder: escalationReminderTask(handle.db, DEFAULT_POLICY.updateCadenceSeconds, log),
+  };
   const run = () => runDueJobs(handle.db, handle.pool, tasks);
   return { ...ctx, admin, alice, send, run };
 }

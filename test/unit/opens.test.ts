@@ -8,6 +8,7 @@ import type { Policy } from '../../src/escalation/policies.js';
 import type { IngestIntegration } from '../../src/incidents/engine.js';
 import type { PreparedAlert } from '../../src/incidents/incident-store.js';
 import { type Gathered, mayOpen, type OpenDelivery, planOpens } from '../../src/incidents/opens.js';
+import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import type { KnownAlert } from '../../src/incidents/repeats.js';
 import { compileSilences } from '../../src/incidents/silences.js';
 import { prepared } from '../support/prepared.js';
@@ -26,7 +27,7 @@ const integration = (id: string, over: Partial<IngestIntegration> = {}): IngestI
   ...over,
 });
 const delivery = (alerts: PreparedAlert[], on = integration('i1')): OpenDelivery => ({
-  input: { integration: on, source: 'alertmanager', rawBody: '{}', now: NOW, bodyMax: 1000 },
+  input: { integration: on, source: 'alertmanager', rawBody: '{}', now: NOW, bodyMax: 1000, cadence: DEFAULT_POLICY.updateCadenceSeconds },
   keyHash: 'k',
   alerts,
   truncatedAlerts: 0,

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { ingestDelivery } from '../../src/incidents/deliveries.js';
+import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { ingestContext } from '../../src/integrations/ingest-context.js';
 import { registry } from '../../src/metrics.js';
 import { buildTestApp, createIntegration } from '../helper.js';
@@ -132,6 +133,7 @@ t.test('the open path writes exactly what the full path writes', async (t) => {
     rawBody: payload,
     now: new Date(),
     bodyMax: 65_536,
+    cadence: DEFAULT_POLICY.updateCadenceSeconds,
   });
   t.same(
     viaFull.alerts.map((a) => a.outcome),

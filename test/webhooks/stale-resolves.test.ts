@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { ingestDelivery } from '../../src/incidents/deliveries.js';
+import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { ingestContext } from '../../src/integrations/ingest-context.js';
 import { buildTestApp, createIntegration } from '../helper.js';
 
@@ -129,7 +130,14 @@ t.test('Gatus (no time in the body): arrival order decides', async (t) => {
   const row = await handle.db.selectFrom('integrations').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
   const gatus = (status: 'TRIGGERED' | 'RESOLVED') => JSON.stringify({ source: 'gatus', group: 'core', name: 'api', status });
   const deliver = async (status: 'TRIGGERED' | 'RESOLVED', minute: number) => {
-    const input = { integration: ingestContext(row), source: 'health' as const, rawBody: gatus(status), now: T(minute), bodyMax: 8192 };
+    const input = {
+      integration: ingestContext(row),
+      source: 'health' as const,
+      rawBody: gatus(status),
+      now: T(minute),
+      bodyMax: 8192,
+      cadence: DEFAULT_POLICY.updateCadenceSeconds,
+    };
     return (await ingestDelivery(handle.db, input)).alerts.map((a) => a.outcome);
   };
   const incident = () => handle.db.selectFrom('incidents').select('status').executeTakeFirstOrThrow();

@@ -66,7 +66,7 @@ const incidentActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await declareIncident(app.db, request.body, requestActor(request));
+      const row = await declareIncident(app.db, request.body, requestActor(request), app.incidentPolicy.updateCadenceSeconds);
       return send(reply.code(201).header('location', `/v1/incidents/${row.id}`), row);
     },
   );

@@ -60,7 +60,7 @@ const opsgenieRoutes: FastifyPluginAsync = async (app) => {
   const input = (request: FastifyRequest) => ({
     rawBody: typeof request.body === 'string' ? request.body : '',
     now: new Date(),
-    bodyMax: app.config.KLAXON_DELIVERY_BODY_MAX,
+    ...app.ingestSettings,
   });
   const accepted = (reply: FastifyReply, requestId: string) =>
     reply.code(202).send({ result: 'Request will be processed', took: took(reply), requestId });

@@ -40,7 +40,7 @@ const pagerDutyRoutes: FastifyPluginAsync = async (app) => {
   const request = (req: FastifyRequest) => ({
     rawBody: typeof req.body === 'string' ? req.body : '',
     now: new Date(),
-    bodyMax: app.config.KLAXON_DELIVERY_BODY_MAX,
+    ...app.ingestSettings,
   });
 
   app.post(

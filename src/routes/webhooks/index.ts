@@ -80,11 +80,10 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
   const receive = (source: AdapterSource) => async (request: FastifyRequest) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
     const now = new Date();
-    const bodyMax = app.config.KLAXON_DELIVERY_BODY_MAX;
     let decodedAs: { format: string; decoded: () => AdapterResult } | undefined;
     if (!request.integration!.signing_secret) {
       const integration = ingestContext(request.integration!);
-      const fast = await tryFastPaths(app.db, { integration, source, rawBody, now, bodyMax }, request.keyHash!, app.log);
+      const fast = await tryFastPaths(app.db, { integration, source, rawBody, now, ...app.ingestSettings }, request.keyHash!, app.log);
       if ('answered' in fast) return fast.answered;
       decodedAs = { format: integration.format, decoded: fast.decoded };
     }
@@ -103,7 +102,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
       signature = check.signature;
     }
     const integration = ingestContext(row);
-    const input = { integration, source, rawBody, now, bodyMax, signature };
+    const input = { integration, source, rawBody, now, ...app.ingestSettings, signature };
     // The body as decoded above, unless the integration's pinned body format changed meanwhile.
     if (decodedAs?.format === integration.format) return ingestWith(app.db, input, decodedAs.decoded);
     return ingestDelivery(app.db, input);
@@ -132,7 +131,7 @@ const webhookRoutes: FastifyPluginAsync = async (app) => {
     app.post(`/v1/webhooks/${source}/:key`, { schema: withKey, onRequest }, receive(source));
   }
 
-  const beat = async (request: FastifyRequest) => recordBeat(app.db, request.integration!, new Date(), app.config.KLAXON_DELIVERY_BODY_MAX);
+  const beat = async (request: FastifyRequest) => recordBeat(app.db, request.integration!, new Date(), app.ingestSettings);
   const beatSchema = {
     tags: ['webhooks'],
     summary: 'Record a heartbeat',
