@@ -3,6 +3,8 @@
  * commander's "INCIDENT DECLARED" and "INCIDENT UPDATE"), pure: one incident and
  * a purpose in, subject and bodies out.
  */
+import { formatCadence } from '../incidents/communications.js';
+import type { IncidentPolicy } from '../incidents/policy.js';
 import type { NotificationPurpose, Severity } from '../vocabulary.js';
 
 export interface IncidentFacts {
@@ -23,13 +25,19 @@ export interface Rendered {
   summary: string;
 }
 
-/** The seeds' severity table: impact, acknowledgement target, update cadence. */
-export const SEVERITY_GUIDE: Record<Severity, { impact: string; ack: string; cadence: string }> = {
-  SEV1: { impact: 'Complete outage, all users affected', ack: '5 minutes', cadence: 'every 15 minutes' },
-  SEV2: { impact: 'Major degradation, most users affected', ack: '15 minutes', cadence: 'every 30 minutes' },
-  SEV3: { impact: 'Partial degradation, some users affected', ack: '1 hour', cadence: 'every 2 hours' },
-  SEV4: { impact: 'Minor issue, few users affected', ack: '4 hours', cadence: 'daily' },
+/** The seeds' severity table: impact. Its acknowledgement targets and update cadence are the policy's. */
+export const SEVERITY_IMPACT: Record<Severity, string> = {
+  SEV1: 'Complete outage, all users affected',
+  SEV2: 'Major degradation, most users affected',
+  SEV3: 'Partial degradation, some users affected',
+  SEV4: 'Minor issue, few users affected',
 };
+
+/** The targets a message states: KLAXON_ACK_TARGETS and KLAXON_UPDATE_CADENCE (the seeds' when unset). */
+export type MessagePolicy = Pick<IncidentPolicy, 'ackTargetSeconds' | 'updateCadenceSeconds'>;
+
+/** `900` → `every 15 minutes`; a day is `daily`, as the seeds say it. */
+const cadenceText = (seconds: number) => (seconds === 86_400 ? 'daily' : `every ${formatCadence(seconds)}`);
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -52,8 +60,14 @@ function toHtml(heading: string, lines: [string, string][], link?: string): stri
 }
 
 /** An incident page, notification, ticket or update reminder. `link` is where the incident can be seen. */
-export function renderIncident(incident: IncidentFacts, purpose: NotificationPurpose, now: Date, link?: string): Rendered {
-  const guide = SEVERITY_GUIDE[incident.severity];
+export function renderIncident(
+  incident: IncidentFacts,
+  purpose: NotificationPurpose,
+  now: Date,
+  policy: MessagePolicy,
+  link?: string,
+): Rendered {
+  const cadence = cadenceText(policy.updateCadenceSeconds[incident.severity]);
   const reminder = purpose === 'reminder';
   const heading = reminder ? `INCIDENT UPDATE DUE: ${incident.title}` : `INCIDENT DECLARED: ${incident.title}`;
   const lines: [string, string][] = [
@@ -61,11 +75,13 @@ export function renderIncident(incident: IncidentFacts, purpose: NotificationPur
     ['Incident', `#${incident.number}`],
     ['Start time', utc(incident.openedAt)],
     ...(reminder ? [['Duration', duration(incident.openedAt, now)] as [string, string]] : []),
-    ['Impact', guide.impact],
+    ['Impact', SEVERITY_IMPACT[incident.severity]],
     ['Status', capital(incident.status)],
     ['Service', incident.service ?? 'unknown'],
-    reminder ? ['Update cadence', `${guide.cadence}: a status update is due`] : ['Acknowledge within', guide.ack],
-    ['Next update', guide.cadence],
+    reminder
+      ? ['Update cadence', `${cadence}: a status update is due`]
+      : ['Acknowledge within', formatCadence(policy.ackTargetSeconds[incident.severity])],
+    ['Next update', cadence],
   ];
   const text = [heading, ...lines.map(([k, v]) => `${k}: ${v}`), ...(link ? ['', link] : [])].join('\n');
   const tag = `[${incident.severity}] #${incident.number}`;

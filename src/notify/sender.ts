@@ -72,7 +72,9 @@ function render(
   s: NotifySettings,
   link?: string,
 ): Rendered {
-  return row.purpose === 'digest' ? renderDigest(digest, s.throttle.windowSeconds) : renderIncident(incident, row.purpose, now, link);
+  return row.purpose === 'digest'
+    ? renderDigest(digest, s.throttle.windowSeconds)
+    : renderIncident(incident, row.purpose, now, s.policy, link);
 }
 
 async function record(deps: NotifyDeps, row: NotificationRow, result: SendResult, started: Date, now: Date): Promise<SendOutcome> {

@@ -1,5 +1,7 @@
 import { type Config, parseChatWebhooks } from '../config.js';
+import { incidentPolicyFrom } from '../incidents/policy.js';
 import type { ChannelSettings } from './channels/index.js';
+import type { MessagePolicy } from './render.js';
 import type { ThrottleSettings } from './throttle.js';
 
 /** How notifications are sent: channels, retries, throttle. Built from Config once per process. */
@@ -15,6 +17,8 @@ export interface NotifySettings extends ChannelSettings {
   claimTimeoutMs: number;
   /** Base of links to incidents in messages (KLAXON_PUBLIC_URL). */
   publicUrl?: string;
+  /** The acknowledgement targets and update cadence messages state. */
+  policy: MessagePolicy;
 }
 
 export function notifySettings(config: Partial<Config>): NotifySettings {
@@ -32,6 +36,7 @@ export function notifySettings(config: Partial<Config>): NotifySettings {
     throttle: { limit: config.KLAXON_THROTTLE_LIMIT ?? 10, windowSeconds: config.KLAXON_THROTTLE_WINDOW_SECONDS ?? 900 },
     claimTimeoutMs: timeoutMs * 3 + 2000,
     publicUrl: config.KLAXON_PUBLIC_URL,
+    policy: incidentPolicyFrom(config),
   };
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_POLICY, parseAckTargets } from '../../src/incidents/policy.js';
 import { duration, renderDigest, renderIncident } from '../../src/notify/render.js';
 
 const incident = {
@@ -12,7 +13,7 @@ const incident = {
 };
 
 t.test('a page follows the seeds: INCIDENT DECLARED with severity, start time, impact, status and cadence', async (t) => {
-  const r = renderIncident(incident, 'page', new Date('2026-11-23T14:25:00Z'), 'https://klaxon.example.com/v1/incidents/x');
+  const r = renderIncident(incident, 'page', new Date('2026-11-23T14:25:00Z'), DEFAULT_POLICY, 'https://klaxon.example.com/v1/incidents/x');
   t.equal(r.subject, '[SEV2] #42 Orders API failing');
   t.equal(
     r.text,
@@ -36,15 +37,32 @@ t.test('a page follows the seeds: INCIDENT DECLARED with severity, start time, i
 });
 
 t.test('a reminder is the update template with the duration so far', async (t) => {
-  const r = renderIncident({ ...incident, status: 'investigating' }, 'reminder', new Date('2026-11-23T15:45:30Z'));
+  const r = renderIncident({ ...incident, status: 'investigating' }, 'reminder', new Date('2026-11-23T15:45:30Z'), DEFAULT_POLICY);
   t.equal(r.subject, '[SEV2] #42 update due: Orders API failing');
   t.match(r.text, /^INCIDENT UPDATE DUE: Orders API failing\n/);
   t.match(r.text, /Duration: 1h 22m/);
   t.match(r.text, /Status: Investigating/);
+  t.match(r.text, /Update cadence: every 30 minutes: a status update is due/);
+});
+
+t.test('the targets a message states are the configured ones (KLAXON_ACK_TARGETS, KLAXON_UPDATE_CADENCE)', async (t) => {
+  const policy = {
+    ackTargetSeconds: parseAckTargets('SEV2=2m'),
+    updateCadenceSeconds: parseAckTargets('SEV2=90s,SEV4=1h', DEFAULT_POLICY.updateCadenceSeconds),
+  };
+  const page = renderIncident(incident, 'page', incident.openedAt, policy).text;
+  t.match(page, /Acknowledge within: 2 minutes\nNext update: every 90 seconds\n/);
+  const reminder = renderIncident({ ...incident, severity: 'SEV4' }, 'reminder', incident.openedAt, policy).text;
+  t.match(reminder, /Update cadence: every 1 hour: a status update is due\nNext update: every 1 hour\n/);
+  t.match(
+    renderIncident({ ...incident, severity: 'SEV4' }, 'page', incident.openedAt, DEFAULT_POLICY).text,
+    /Acknowledge within: 4 hours\nNext update: daily\n/,
+    'the seeds: daily',
+  );
 });
 
 t.test('HTML escapes what alerts put in titles', async (t) => {
-  const r = renderIncident({ ...incident, title: '<script>alert(1)</script> & "x"' }, 'notify', incident.openedAt);
+  const r = renderIncident({ ...incident, title: '<script>alert(1)</script> & "x"' }, 'notify', incident.openedAt, DEFAULT_POLICY);
   t.notMatch(r.html, '<script>');
   t.match(r.html, '&#60;script&#62;');
 });
