@@ -52,7 +52,7 @@ declare module 'fastify' {
     publicUrl(request: FastifyRequest): string;
     /** What incidents are measured against: acknowledgement targets, the deploy hint window, triage look-back. */
     incidentPolicy: IncidentPolicy;
-    /** What every webhook delivery is ingested with (audit body size, reminder cadence). */
+    /** What every webhook delivery is ingested with (audit body size, the incident policy). */
     ingestSettings: IngestSettings;
   }
 }
@@ -106,10 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   const incidentPolicy = incidentPolicyFrom(deps.config);
   app.decorate('incidentPolicy', incidentPolicy);
-  app.decorate('ingestSettings', {
-    bodyMax: deps.config.KLAXON_DELIVERY_BODY_MAX,
-    cadence: incidentPolicy.updateCadenceSeconds,
-  } satisfies IngestSettings);
+  app.decorate('ingestSettings', { bodyMax: deps.config.KLAXON_DELIVERY_BODY_MAX, policy: incidentPolicy } satisfies IngestSettings);
   app.decorate('publicUrl', (request: FastifyRequest) =>
     (deps.config.KLAXON_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),
   );

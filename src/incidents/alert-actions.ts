@@ -5,6 +5,7 @@
  * transaction, after its alerts. An action about no open alert is accepted and changes nothing,
  * as PagerDuty and Opsgenie do; its outcome says `ignored`.
  */
+
 import { sql } from 'kysely';
 import type { AlertAction } from '../ingest/types.js';
 import { type Actor, actorLabel } from './actors.js';
@@ -13,6 +14,7 @@ import { addEvent } from './events.js';
 import type { Trx } from './incident-store.js';
 import * as store from './incident-store.js';
 import { actOnIncident } from './lifecycle-service.js';
+import type { IncidentPolicy } from './policy.js';
 
 /** The incident an alert fires in, locked, when it is open; undefined otherwise. */
 async function openIncidentOf(trx: Trx, integrationId: string, identity: string) {
@@ -32,8 +34,13 @@ async function openIncidentOf(trx: Trx, integrationId: string, identity: string)
  * lifecycle (in the delivery's transaction; the incident row is already locked). Acknowledging an
  * incident already acknowledged or further along changes nothing.
  */
-function acknowledgeIncident(trx: Trx, incidentId: string, integration: IngestIntegration): Promise<{ changed: boolean }> {
-  return actOnIncident(trx, incidentId, { type: 'acknowledge' }, senderActor(integration));
+function acknowledgeIncident(
+  trx: Trx,
+  incidentId: string,
+  integration: IngestIntegration,
+  policy: IncidentPolicy,
+): Promise<{ changed: boolean }> {
+  return actOnIncident(trx, incidentId, { type: 'acknowledge' }, senderActor(integration), { policy });
 }
 
 /** The integration's sender as the actor; Opsgenie may name the person (`user`) who acted through it. */
@@ -47,6 +54,7 @@ export async function applyAlertActions(
   integration: IngestIntegration,
   actions: AlertAction[],
   now: Date,
+  policy: IncidentPolicy,
 ): Promise<AlertSummary[]> {
   const summaries: AlertSummary[] = [];
   for (const action of actions) {
@@ -66,7 +74,7 @@ export async function applyAlertActions(
         summaries.push({ ...base, outcome: 'ignored' });
         continue;
       }
-      const { changed } = await acknowledgeIncident(trx, open.id, integration);
+      const { changed } = await acknowledgeIncident(trx, open.id, integration, policy);
       summaries.push({ ...base, outcome: changed ? 'acknowledged' : 'duplicate' });
       continue;
     }

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client.js';
 import { Errors } from '../errors.js';
-import type { Cadence } from '../escalation/reminders.js';
 import { type AdapterSource, adapters } from '../ingest/index.js';
 import { parseWebhookBody } from '../ingest/json.js';
 import { storable } from '../ingest/limits.js';
@@ -10,6 +9,7 @@ import { alertsIngested } from '../metrics.js';
 import { applyAlertActions } from './alert-actions.js';
 import { type AlertSummary, applyAlerts, type IngestIntegration, prepareAlerts } from './engine.js';
 import type { PreparedAlert, Trx } from './incident-store.js';
+import type { IncidentPolicy } from './policy.js';
 import { alertMemory, learned } from './repeats.js';
 import { loadActiveSilences } from './silences.js';
 
@@ -30,8 +30,8 @@ export type DeliverySource = AdapterSource | 'heartbeat' | 'pagerduty' | 'pagerd
 export interface IngestSettings {
   /** Bytes of the body kept in the audit record (KLAXON_DELIVERY_BODY_MAX). */
   bodyMax: number;
-  /** When status-update reminders of the incidents it opens are due (KLAXON_UPDATE_CADENCE). */
-  cadence: Cadence;
+  /** The acknowledgement targets and update cadence (KLAXON_ACK_TARGETS, KLAXON_UPDATE_CADENCE) its changes follow. */
+  policy: IncidentPolicy;
 }
 
 export interface DeliveryInput extends IngestSettings {
@@ -103,8 +103,16 @@ function applyOnce(db: Db, input: DeliveryInput, result: AdapterResult, prepared
       return answerReplay(trx, input, result);
     }
     const silences = () => loadActiveSilences(trx, input.now);
-    const applied = await applyAlerts(trx, input.integration, prepared, result.truncatedAlerts, silences, input.now, input.cadence);
-    const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now) : [];
+    const applied = await applyAlerts(
+      trx,
+      input.integration,
+      prepared,
+      result.truncatedAlerts,
+      silences,
+      input.now,
+      input.policy.updateCadenceSeconds,
+    );
+    const acted = result.actions?.length ? await applyAlertActions(trx, input.integration, result.actions, input.now, input.policy) : [];
     const alerts = [...applied, ...acted];
     const outcome = { alerts, truncatedAlerts: result.truncatedAlerts, ...(result.note ? { note: result.note } : {}) };
     const deliveryId = await recordDelivery(trx, input, 200, input.action ? { ...outcome, action: input.action } : outcome);

@@ -22,7 +22,7 @@ import {
   type Transition,
   type TransitionPlan,
 } from './lifecycle.js';
-import { DEFAULT_POLICY, type IncidentPolicy } from './policy.js';
+import type { IncidentPolicy } from './policy.js';
 import { etagOf, findIncident } from './queries.js';
 
 export type { IncidentAction } from './lifecycle.js';
@@ -30,8 +30,13 @@ export type { IncidentAction } from './lifecycle.js';
 export interface WriteOptions {
   /** The If-Match header, when the client sent one. */
   ifMatch?: string;
-  policy?: IncidentPolicy;
   now?: Date;
+}
+
+/** A write that may move the incident's status or severity, and so its escalation and reminders. */
+export interface TransitionOptions extends WriteOptions {
+  /** The acknowledgement targets and update cadence the change follows (the app's incidentPolicy). */
+  policy: IncidentPolicy;
 }
 
 /** `*`, or a list of strong ETags one of which must be the current one (RFC 9110 §13.1.1). */
@@ -66,7 +71,7 @@ export function actOnIncident(
   ref: string,
   action: IncidentAction,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: TransitionOptions,
 ): Promise<{ changed: boolean; row: IncidentRow }> {
   return inTransaction(db, async (trx) => {
     const now = opts.now ?? new Date();
@@ -74,7 +79,7 @@ export function actOnIncident(
     const t = decideTransition(row.status, action);
     if (!t.ok) throw refusal(row, t, action, '/status');
     if (!t.changed) return { changed: false, row };
-    const plan = planTransition(row, action, t, actorLabel(actor), opts.policy ?? DEFAULT_POLICY, now);
+    const plan = planTransition(row, action, t, actorLabel(actor), opts.policy, now);
     const updated = await update(
       trx,
       row.id,
@@ -82,7 +87,7 @@ export function actOnIncident(
       now,
     );
     await addEvents(trx, row.id, plan.events, actor, now);
-    await afterTransition(trx, row.id, plan, action, now, (opts.policy ?? DEFAULT_POLICY).updateCadenceSeconds);
+    await afterTransition(trx, row.id, plan, action, now, opts.policy.updateCadenceSeconds);
     return { changed: true, row: plan.resolveFiringAlerts ? await findIncident(trx, row.id) : updated };
   });
 }
@@ -132,13 +137,7 @@ export interface DeclareInput {
 }
 
 /** A person declares an incident (a customer report, manual discovery); from then on it is like any other. */
-export function declareIncident(
-  db: Db | Trx,
-  input: DeclareInput,
-  actor: Actor,
-  cadence: Cadence = DEFAULT_POLICY.updateCadenceSeconds,
-  now = new Date(),
-): Promise<IncidentRow> {
+export function declareIncident(db: Db | Trx, input: DeclareInput, actor: Actor, cadence: Cadence, now = new Date()): Promise<IncidentRow> {
   return inTransaction(db, async (trx) => {
     const id = randomUUID();
     const who = actorLabel(actor);
@@ -201,7 +200,7 @@ export function updateIncident(
   ref: string,
   patch: IncidentPatch,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: TransitionOptions,
 ): Promise<IncidentRow> {
   return inTransaction(db, async (trx) => {
     if (patch.severity !== undefined && !patch.severityReason?.trim()) {
@@ -241,11 +240,7 @@ export function updateIncident(
     const updated = await update(trx, row.id, set, now);
     await addEvents(trx, row.id, events, actor, now);
     if (patch.severity !== undefined && patch.severity !== row.severity) {
-      await onIncidentChange(
-        trx,
-        { incidentId: row.id, kind: 'severity_changed', at: now },
-        (opts.policy ?? DEFAULT_POLICY).updateCadenceSeconds,
-      );
+      await onIncidentChange(trx, { incidentId: row.id, kind: 'severity_changed', at: now }, opts.policy.updateCadenceSeconds);
     }
     return updated;
   });
@@ -258,7 +253,7 @@ export function assignRole(
   role: IncidentRole,
   holder: { name: string; apiKeyId: string | null } | null,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: WriteOptions,
 ): Promise<IncidentRow> {
   return inTransaction(db, async (trx) => {
     const now = opts.now ?? new Date();
@@ -290,7 +285,7 @@ export function addNote(
   ref: string,
   text: string,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: WriteOptions,
 ): Promise<{ row: IncidentRow; eventId: number }> {
   return inTransaction(db, async (trx) => {
     const now = opts.now ?? new Date();
@@ -307,7 +302,7 @@ export function tickChecklist(
   item: string,
   done: boolean,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: WriteOptions,
 ): Promise<IncidentRow> {
   return inTransaction(db, async (trx) => {
     const now = opts.now ?? new Date();

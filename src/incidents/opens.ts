@@ -149,7 +149,7 @@ function openDelivery(plan: OpenPlan, d: OpenDelivery, policies: Policy[], newId
         outcome: i === 0 ? 'created' : 'updated',
       });
     }
-    const start = planStart(policies, id, facts, 'opened', undefined, now, d.input.cadence);
+    const start = planStart(policies, id, facts, 'opened', undefined, now, d.input.policy.updateCadenceSeconds);
     plan.escalations.push({ incident_id: id, ...start.values });
     note(id, start.event, actorColumns(KLAXON));
     plan.jobs.push(...start.jobs);

@@ -43,7 +43,7 @@ export interface RepeatDelivery {
 export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(number | null)[]> {
   // Two JSON parameters (V8's native JSON.stringify), not twenty arrays (node-postgres escapes
   // array elements in JavaScript: 5% of the repeat path's CPU, most of it on the stored bodies).
-  // Dates are written by pgTime here rather than through jsonRows' replacer: this is the hot path.
+  // Dates are written by pgTime here, as jsonRows does.
   const deliveries = batch.map((x, ix) => ({
     ix,
     integration_id: x.integrationId,

@@ -13,8 +13,7 @@ import { nextUpdateDue } from './communications.js';
 import { addEvents, event, type NewEvent } from './events.js';
 import type { Trx } from './incident-store.js';
 import { decideTransition, type IncidentAction, planTransition, type TransitionPlan } from './lifecycle.js';
-import { afterTransition, checkIfMatch, refusal, type WriteOptions } from './lifecycle-service.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { afterTransition, checkIfMatch, refusal, type TransitionOptions } from './lifecycle-service.js';
 import { findIncident } from './queries.js';
 
 export interface StatusUpdateInput {
@@ -32,11 +31,11 @@ export function postStatusUpdate(
   ref: string,
   input: StatusUpdateInput,
   actor: Actor,
-  opts: WriteOptions = {},
+  opts: TransitionOptions,
 ): Promise<{ row: IncidentRow; eventId: number }> {
   return inTransaction(db, async (trx) => {
     const now = opts.now ?? new Date();
-    const policy = opts.policy ?? DEFAULT_POLICY;
+    const policy = opts.policy;
     const row = await findIncident(trx, ref, true);
     checkIfMatch(row, opts.ifMatch);
     const who = actorLabel(actor);

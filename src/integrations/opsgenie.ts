@@ -92,7 +92,7 @@ export async function receiveOpsgenie(
     rawBody: req.rawBody,
     now: req.now,
     bodyMax: req.bodyMax,
-    cadence: req.cadence,
+    policy: req.policy,
     requestId,
     action: ACTION_NAMES[request.action],
   };

@@ -85,7 +85,7 @@ export async function receivePagerDutyEvent(db: Db, api: PagerDutyApi, req: Page
       rawBody: auditBody,
       now: req.now,
       bodyMax: req.bodyMax,
-      cadence: req.cadence,
+      policy: req.policy,
     },
     () => adapt(body, { receivedAt: req.now, rawBody: auditBody, newKey }),
   );
@@ -101,7 +101,7 @@ export async function receivePagerDutyChange(db: Db, req: PagerDutyRequest): Pro
     rawBody: auditBody,
     now: req.now,
     bodyMax: req.bodyMax,
-    cadence: req.cadence,
+    policy: req.policy,
   };
   let change: ReturnType<typeof adaptPagerDutyChange>;
   try {

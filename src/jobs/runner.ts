@@ -3,7 +3,6 @@ import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { incidentPolicyFrom } from '../incidents/policy.js';
 import { requeueStranded } from '../notify/recover.js';
 import { notifySettings } from '../notify/settings.js';
 import { buildTaskList, type JobSettings } from './tasks/index.js';
@@ -47,7 +46,6 @@ export function jobSettings(config: Config): JobSettings {
     revokedKeyRetentionDays: config.KLAXON_REVOKED_KEY_RETENTION_DAYS,
     deliveryRetentionDays: config.KLAXON_DELIVERY_RETENTION_DAYS,
     deliveryBodyMax: config.KLAXON_DELIVERY_BODY_MAX,
-    updateCadenceSeconds: incidentPolicyFrom(config).updateCadenceSeconds,
     notify: notifySettings(config),
   };
 }

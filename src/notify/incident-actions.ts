@@ -6,6 +6,7 @@
 import type { Actor } from '../incidents/actors.js';
 import type { Trx } from '../incidents/incident-store.js';
 import { actOnIncident } from '../incidents/lifecycle-service.js';
+import type { IncidentPolicy } from '../incidents/policy.js';
 
 /** The contract's Actor, as a callback acts: an integration on a responder's behalf. */
 export type CallbackActor = Extract<Actor, { type: 'integration' }>;
@@ -14,4 +15,8 @@ export type CallbackAction = { type: 'acknowledge'; message?: string } | { type:
 
 export type ActOnIncident = (trx: Trx, incidentId: string, action: CallbackAction, actor: CallbackActor) => Promise<{ changed: boolean }>;
 
-export const lifecycleAct: ActOnIncident = (trx, incidentId, action, actor) => actOnIncident(trx, incidentId, action, actor);
+/** The lifecycle's actOnIncident under the app's incident policy (its acknowledgement targets and cadence). */
+export const lifecycleAct =
+  (policy: IncidentPolicy): ActOnIncident =>
+  (trx, incidentId, action, actor) =>
+    actOnIncident(trx, incidentId, action, actor, { policy });

@@ -1,7 +1,6 @@
 import { type Config, parseChatWebhooks } from '../config.js';
-import { incidentPolicyFrom } from '../incidents/policy.js';
+import { type IncidentPolicy, incidentPolicyFrom } from '../incidents/policy.js';
 import type { ChannelSettings } from './channels/index.js';
-import type { MessagePolicy } from './render.js';
 import type { ThrottleSettings } from './throttle.js';
 
 /** How notifications are sent: channels, retries, throttle. Built from Config once per process. */
@@ -18,7 +17,7 @@ export interface NotifySettings extends ChannelSettings {
   /** Base of links to incidents in messages (KLAXON_PUBLIC_URL). */
   publicUrl?: string;
   /** The acknowledgement targets and update cadence messages state. */
-  policy: MessagePolicy;
+  policy: IncidentPolicy;
 }
 
 export function notifySettings(config: Partial<Config>): NotifySettings {

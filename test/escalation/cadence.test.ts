@@ -82,7 +82,43 @@ t.test('incidents opened by a webhook or declared get their first reminder one c
   );
 });
 
+t.test('a severity override re-arms the reminder at the configured cadence of the new severity', async (t) => {
+  const { app, handle, auth } = await buildTestApp(t, { config: { KLAXON_UPDATE_CADENCE: CADENCE } });
+  const admin = await auth('admin');
+  const declared = await app.inject({
+    method: 'POST',
+    url: '/v1/incidents',
+    headers: admin,
+    payload: { title: 'Checkout', severity: 'SEV3' },
+  });
+  const { id } = declared.json();
+  const before = Date.now();
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `/v1/incidents/${id}`,
+    headers: admin,
+    payload: { severity: 'SEV1', severityReason: 'checkout is down for everyone' },
+  });
+  t.equal(patched.statusCode, 200, patched.body);
+  const { reminder_at } = await handle.db
+    .selectFrom('incident_escalations')
+    .select('reminder_at')
+    .where('incident_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const minutes = (reminder_at!.getTime() - before) / 60_000;
+  t.ok(minutes >= 5 && minutes < 5.5, `SEV1 now: the next reminder 5 min after the change (got ${minutes.toFixed(2)})`);
+});
+
 t.test("the job runner's reminders take the cadence from the configuration", async (t) => {
-  t.same(jobSettings(loadConfig({ KLAXON_UPDATE_CADENCE: CADENCE })).updateCadenceSeconds, { SEV1: 300, SEV2: 420, SEV3: 540, SEV4: 660 });
-  t.same(jobSettings(loadConfig({})).updateCadenceSeconds, { SEV1: 900, SEV2: 1800, SEV3: 7200, SEV4: 86400 }, 'unset: the seeds');
+  t.same(jobSettings(loadConfig({ KLAXON_UPDATE_CADENCE: CADENCE })).notify!.policy.updateCadenceSeconds, {
+    SEV1: 300,
+    SEV2: 420,
+    SEV3: 540,
+    SEV4: 660,
+  });
+  t.same(
+    jobSettings(loadConfig({})).notify!.policy.updateCadenceSeconds,
+    { SEV1: 900, SEV2: 1800, SEV3: 7200, SEV4: 86400 },
+    'unset: the seeds',
+  );
 });

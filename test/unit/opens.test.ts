@@ -27,7 +27,7 @@ const integration = (id: string, over: Partial<IngestIntegration> = {}): IngestI
   ...over,
 });
 const delivery = (alerts: PreparedAlert[], on = integration('i1')): OpenDelivery => ({
-  input: { integration: on, source: 'alertmanager', rawBody: '{}', now: NOW, bodyMax: 1000, cadence: DEFAULT_POLICY.updateCadenceSeconds },
+  input: { integration: on, source: 'alertmanager', rawBody: '{}', now: NOW, bodyMax: 1000, policy: DEFAULT_POLICY },
   keyHash: 'k',
   alerts,
   truncatedAlerts: 0,

@@ -133,7 +133,7 @@ t.test('the open path writes exactly what the full path writes', async (t) => {
     rawBody: payload,
     now: new Date(),
     bodyMax: 65_536,
-    cadence: DEFAULT_POLICY.updateCadenceSeconds,
+    policy: DEFAULT_POLICY,
   });
   t.same(
     viaFull.alerts.map((a) => a.outcome),

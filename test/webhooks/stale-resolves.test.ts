@@ -136,7 +136,7 @@ t.test('Gatus (no time in the body): arrival order decides', async (t) => {
       rawBody: gatus(status),
       now: T(minute),
       bodyMax: 8192,
-      cadence: DEFAULT_POLICY.updateCadenceSeconds,
+      policy: DEFAULT_POLICY,
     };
     return (await ingestDelivery(handle.db, input)).alerts.map((a) => a.outcome);
   };

@@ -6,8 +6,6 @@ import type { TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { escalateNow } from '../../escalation/hooks.js';
-import type { Cadence } from '../../escalation/reminders.js';
-import { DEFAULT_POLICY } from '../../incidents/policy.js';
 import { createChannels } from '../../notify/channels/index.js';
 import type { DigestPayload } from '../../notify/digest.js';
 import type { EscalateNow, NotifyDeps } from '../../notify/sender.js';
@@ -38,8 +36,6 @@ export interface JobSettings extends PruneSettings {
   deliveryBodyMax: number;
   /** How notifications go out; unset = no channel configured (every send fails as not configured). */
   notify?: NotifySettings;
-  /** KLAXON_UPDATE_CADENCE: when status-update reminders are due; unset = the seeds' cadence. */
-  updateCadenceSeconds?: Cadence;
   /** Fires an incident's next escalation step when a notification finally fails. */
   escalateNow?: EscalateNow;
 }
@@ -47,7 +43,7 @@ export interface JobSettings extends PruneSettings {
 /** The task list the runner (and the tests' runDueJobs) works from. */
 export function buildTaskList(db: Db, settings: JobSettings, log: Logger): TaskList {
   const notify = settings.notify ?? notifySettings({});
-  const cadence = settings.updateCadenceSeconds ?? DEFAULT_POLICY.updateCadenceSeconds;
+  const policy = notify.policy; // KLAXON_ACK_TARGETS and KLAXON_UPDATE_CADENCE, as the messages state them
   const deps: NotifyDeps = {
     db,
     channels: createChannels(notify),
@@ -57,11 +53,11 @@ export function buildTaskList(db: Db, settings: JobSettings, log: Logger): TaskL
   };
   return {
     maintenance_prune: maintenancePruneTask(db, settings, log),
-    heartbeat_check: heartbeatCheckTask(db, { bodyMax: settings.deliveryBodyMax, cadence }, log),
+    heartbeat_check: heartbeatCheckTask(db, { bodyMax: settings.deliveryBodyMax, policy }, log),
     notification_send: notificationSendTask(deps),
     notification_digest: notificationDigestTask(deps),
     notification_recover: notificationRecoverTask(deps),
     escalation_step: escalationStepTask(db, log),
-    escalation_reminder: escalationReminderTask(db, cadence, log),
+    escalation_reminder: escalationReminderTask(db, policy.updateCadenceSeconds, log),
   };
 }

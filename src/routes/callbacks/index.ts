@@ -50,7 +50,7 @@ const callbackRoutes: FastifyPluginAsync = async (app) => {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setValidatorCompiler((route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)));
   app.decorateRequest('pagerIntegration', undefined);
-  const deps = { db: app.db, act: lifecycleAct, escalateNow };
+  const deps = { db: app.db, act: lifecycleAct(app.incidentPolicy), escalateNow };
 
   // Before the body is read: an unknown key is a 401 whatever it sends.
   const authenticate = async (request: FastifyRequest) => {

@@ -153,6 +153,7 @@ const incidentActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const row = await updateIncident(app.db, request.params.id, request.body, requestActor(request), {
         ifMatch: request.headers['if-match'],
+        policy: app.incidentPolicy,
       });
       return send(reply, row);
     },
