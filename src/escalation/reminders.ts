@@ -3,6 +3,7 @@ import { KLAXON } from '../incidents/actors.js';
 import { formatCadence } from '../incidents/communications.js';
 import { addEvent } from '../incidents/events.js';
 import type { Trx } from '../incidents/incident-store.js';
+import type { IncidentPolicy } from '../incidents/policy.js';
 import { enqueue, type JobSpec } from '../jobs/queue.js';
 import { queueNotifications } from '../notify/outbox.js';
 import type { EventKind, IncidentStatus, Severity } from '../vocabulary.js';
@@ -19,7 +20,7 @@ export const REMINDER_TASK = 'escalation_reminder';
 export const reminderJobKey = (incidentId: string) => `reminder:${incidentId}`;
 
 /** Seconds between status updates per severity: KLAXON_UPDATE_CADENCE (the seeds: 15 min, 30 min, 2 h, daily). */
-export type Cadence = Readonly<Record<Severity, number>>;
+export type Cadence = IncidentPolicy['updateCadenceSeconds'];
 
 /** Timeline kinds that count as a status update: a posted update (issue 10) or a status change. */
 export const STATUS_UPDATE_KINDS: readonly EventKind[] = ['status_update', 'status_changed'];
