@@ -5,6 +5,10 @@ import { Value } from 'typebox/value';
  * Every environment variable Klaxon reads, with its default. This module is the
  * only reader of process.env; the README's configuration table mirrors it.
  */
+// `SEV1=5m,SEV3=2h`: a positive number of seconds, minutes or hours per severity. Zero is refused: a
+// status update due every 0 s would re-arm its reminder at once, forever.
+const TARGETS_PATTERN = '^SEV[1-4]=[1-9][0-9]{0,5}[smh](,SEV[1-4]=[1-9][0-9]{0,5}[smh])*$';
+
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 for all)' }),
@@ -56,12 +60,12 @@ export const ConfigSchema = Type.Object({
     description: 'Days revoked API keys are kept',
   }),
   KLAXON_ACK_TARGETS: Type.String({
-    pattern: '^SEV[1-4]=[0-9]{1,6}[smh](,SEV[1-4]=[0-9]{1,6}[smh])*$',
+    pattern: TARGETS_PATTERN,
     default: 'SEV1=5m,SEV2=15m,SEV3=1h,SEV4=4h',
     description: 'Acknowledgement target per severity (the seeds); severities left out keep theirs',
   }),
   KLAXON_UPDATE_CADENCE: Type.String({
-    pattern: '^SEV[1-4]=[0-9]{1,6}[smh](,SEV[1-4]=[0-9]{1,6}[smh])*$',
+    pattern: TARGETS_PATTERN,
     default: 'SEV1=15m,SEV2=30m,SEV3=2h,SEV4=24h',
     description: 'How often a status update is due per severity (the seeds); severities left out keep theirs',
   }),
@@ -129,8 +133,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if ('default' in schema) out[name] = schema.default;
       continue;
     }
+    // TypeBox converts `12.5` to 12 and `0x10` to 16: an integer must be written as one.
+    const numeral = (schema as { type?: unknown }).type !== 'integer' || /^-?\d+$/.test(raw.trim());
     const value = Value.Convert(schema, raw);
-    if (Value.Check(schema, value)) {
+    if (numeral && Value.Check(schema, value)) {
       out[name] = value;
       continue;
     }
