@@ -4,10 +4,11 @@
  * later reminders. Before, every one of them used the seeds' cadence whatever was configured,
  * while the API's nextUpdateDueAt followed the configuration.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { jobSettings } from '../../src/jobs/runner.js';
 import { buildTestApp, createIntegration } from '../helper.js';
+import { pathCount } from '../support/paths.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
 const CADENCE = 'SEV1=5m,SEV2=7m,SEV3=9m,SEV4=11m';
@@ -34,9 +35,23 @@ const body = (alerts: ReturnType<typeof alert>[]) => ({
   alerts,
 });
 
-t.test('incidents opened by a webhook or declared get their first reminder one configured cadence later', async (t) => {
+/** An app with the cadence configured, an admin, and a way to declare an incident. */
+async function setup(t: Test) {
   const { app, handle, auth } = await buildTestApp(t, { config: { KLAXON_UPDATE_CADENCE: CADENCE } });
   const admin = await auth('admin');
+  const declare = async (severity: string) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/incidents', headers: admin, payload: { title: 'Checkout', severity } });
+    t.equal(res.statusCode, 201, res.body);
+    return res.json().id as string;
+  };
+  const reminderAt = async (id: string) =>
+    (await handle.db.selectFrom('incident_escalations').select('reminder_at').where('incident_id', '=', id).executeTakeFirstOrThrow())
+      .reminder_at!;
+  return { app, handle, admin, declare, reminderAt };
+}
+
+t.test('incidents opened by a webhook or declared get their first reminder one configured cadence later', async (t) => {
+  const { app, handle, admin, declare } = await setup(t);
   const am = await createIntegration(app, admin, { name: 'am', kind: 'alertmanager', groupingLabels: ['alertname'] });
   const send = async (alerts: ReturnType<typeof alert>[]) => {
     const res = await app.inject({
@@ -47,16 +62,12 @@ t.test('incidents opened by a webhook or declared get their first reminder one c
     });
     t.equal(res.statusCode, 200, res.body);
   };
-  // Every alert firing and new: the open path. A resolved alert beside it: the full path.
+  const opened = await pathCount('open', 'applied');
   await send([alert('Cpu', 'firing', 'page')]);
+  t.equal((await pathCount('open', 'applied')) - opened, 1, 'every alert firing and new: the open path');
   await send([alert('Disk', 'firing', 'warning'), alert('Gone', 'resolved', 'info')]);
-  const declared = await app.inject({
-    method: 'POST',
-    url: '/v1/incidents',
-    headers: admin,
-    payload: { title: 'Checkout', severity: 'SEV2' },
-  });
-  t.equal(declared.statusCode, 201, declared.body);
+  t.equal((await pathCount('open', 'applied')) - opened, 1, 'a resolved alert beside it: the full path');
+  await declare('SEV2');
 
   const rows = await handle.db
     .selectFrom('incidents as i')
@@ -64,7 +75,11 @@ t.test('incidents opened by a webhook or declared get their first reminder one c
     .select(['i.id', 'i.title', 'i.severity', 'i.opened_at', 'e.reminder_at'])
     .orderBy('i.number')
     .execute();
-  t.equal(rows.length, 3);
+  t.same(
+    rows.map((r) => r.severity),
+    ['SEV1', 'SEV3', 'SEV2'],
+    'one incident from each path, of different severities',
+  );
   for (const row of rows) {
     const minutes = MINUTES[row.severity];
     t.equal(row.reminder_at!.getTime() - row.opened_at.getTime(), minutes * 60_000, `${row.title} (${row.severity}): ${minutes} min`);
@@ -75,23 +90,11 @@ t.test('incidents opened by a webhook or declared get their first reminder one c
       .executeTakeFirstOrThrow();
     t.equal((job as { run_at: Date }).run_at.getTime(), row.reminder_at!.getTime(), `${row.title}: its reminder job is due then`);
   }
-  t.same(
-    rows.map((r) => r.severity),
-    ['SEV1', 'SEV3', 'SEV2'],
-    'one incident from each path, of different severities',
-  );
 });
 
 t.test('a severity override re-arms the reminder at the configured cadence of the new severity', async (t) => {
-  const { app, handle, auth } = await buildTestApp(t, { config: { KLAXON_UPDATE_CADENCE: CADENCE } });
-  const admin = await auth('admin');
-  const declared = await app.inject({
-    method: 'POST',
-    url: '/v1/incidents',
-    headers: admin,
-    payload: { title: 'Checkout', severity: 'SEV3' },
-  });
-  const { id } = declared.json();
+  const { app, admin, declare, reminderAt } = await setup(t);
+  const id = await declare('SEV3');
   const before = Date.now();
   const patched = await app.inject({
     method: 'PATCH',
@@ -100,12 +103,7 @@ t.test('a severity override re-arms the reminder at the configured cadence of th
     payload: { severity: 'SEV1', severityReason: 'checkout is down for everyone' },
   });
   t.equal(patched.statusCode, 200, patched.body);
-  const { reminder_at } = await handle.db
-    .selectFrom('incident_escalations')
-    .select('reminder_at')
-    .where('incident_id', '=', id)
-    .executeTakeFirstOrThrow();
-  const minutes = (reminder_at!.getTime() - before) / 60_000;
+  const minutes = ((await reminderAt(id)).getTime() - before) / 60_000;
   t.ok(minutes >= 5 && minutes < 5.5, `SEV1 now: the next reminder 5 min after the change (got ${minutes.toFixed(2)})`);
 });
 

@@ -11,8 +11,8 @@ import { openDatabase } from '../../src/db/client.js';
 import { ingestDelivery } from '../../src/incidents/deliveries.js';
 import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { ingestContext } from '../../src/integrations/ingest-context.js';
-import { registry } from '../../src/metrics.js';
 import { buildTestApp, createIntegration } from '../helper.js';
+import { pathCount } from '../support/paths.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
 const alert = (name: string, labels: Record<string, string> = {}, status = 'firing') => ({
@@ -25,10 +25,6 @@ const alert = (name: string, labels: Record<string, string> = {}, status = 'firi
 const body = (alerts: ReturnType<typeof alert>[], groupKey = '{}:{job="api"}') =>
   JSON.stringify({ version: '4', receiver: 'r', status: 'firing', groupKey, truncatedAlerts: 0, alerts });
 
-async function pathCount(path: 'open' | 'repeat', result: string): Promise<number> {
-  const metric = await registry.getSingleMetric(`klaxon_${path}_path_deliveries_total`)!.get();
-  return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
-}
 const openPathCount = (result: string) => pathCount('open', result);
 
 async function setup(t: Test, settings: Record<string, unknown> = {}) {

@@ -11,8 +11,8 @@ import { hashKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { rememberedIntegration } from '../../src/integrations/authenticate.js';
-import { registry } from '../../src/metrics.js';
 import { buildTestApp, createIntegration } from '../helper.js';
+import { pathCount } from '../support/paths.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
 const alert = (name: string, severity = 'warning') => ({
@@ -25,10 +25,7 @@ const alert = (name: string, severity = 'warning') => ({
 const body = (alerts: ReturnType<typeof alert>[], groupKey = '{}:{job="api"}') =>
   JSON.stringify({ version: '4', receiver: 'r', status: 'firing', groupKey, truncatedAlerts: 0, alerts });
 
-async function repeatPathCount(result: string): Promise<number> {
-  const metric = await registry.getSingleMetric('klaxon_repeat_path_deliveries_total')!.get();
-  return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
-}
+const repeatPathCount = (result: string) => pathCount('repeat', result);
 
 /** Klaxon twice on one database (each with its own pool, as two processes): `first` learns, `second` changes things. */
 async function twoInstances(t: Test) {
