@@ -1,13 +1,16 @@
 /**
  * JSON documents for `json_to_recordset` parameters (rows sent as one JSON text instead of many
- * parameters). Dates need care: `toISOString` writes a year after 9999 as `+010000-…`, which
- * PostgreSQL refuses ("time zone displacement out of range") where it reads `10000-…`, as
- * node-postgres sends a Date. A sender can reach such years (Datadog's epoch milliseconds); one
- * such alert must not fail the batch it shares. (Years before 1 AD never come out of an adapter.)
+ * parameters). Dates need care, as node-postgres takes when it sends a Date: `toISOString` writes
+ * a year after 9999 as `+010000-…` and one before 1 AD as `0000-…` or `-000001-…`, which PostgreSQL
+ * refuses; it reads `10000-…` and `0001-… BC` (year 0 is 1 BC). Senders reach both (Datadog's epoch
+ * milliseconds, an RFC 3339 `0000-01-01T00:00:00Z`); one such alert must not fail the batch it shares.
  */
 export function pgTime(date: Date): string {
   const iso = date.toISOString();
-  return iso.startsWith('+') ? iso.slice(1).replace(/^0+(?=\d{5})/, '') : iso;
+  const year = date.getUTCFullYear();
+  if (year >= 1 && year <= 9999) return iso;
+  const rest = iso.slice(-20); // -MM-DDTHH:mm:ss.sssZ
+  return year > 9999 ? `${year}${rest}` : `${String(1 - year).padStart(4, '0')}${rest} BC`;
 }
 
 /**

@@ -4,6 +4,14 @@ import { jsonRows, pgTime } from '../../src/db/json-rows.js';
 t.test('pgTime writes years after 9999 as PostgreSQL reads them', async (t) => {
   t.equal(pgTime(new Date('2026-11-23T10:00:00.000Z')), '2026-11-23T10:00:00.000Z');
   t.equal(pgTime(new Date(253402300800000)), '10000-01-01T00:00:00.000Z');
+  t.equal(pgTime(new Date(8.64e15)), '275760-09-13T00:00:00.000Z', 'the last instant a Date holds');
+});
+
+t.test('pgTime writes years before 1 AD as BC, year 0 being 1 BC', async (t) => {
+  t.equal(pgTime(new Date('0001-01-01T00:00:00Z')), '0001-01-01T00:00:00.000Z', 'year 1 is AD');
+  t.equal(pgTime(new Date('0000-02-29T12:30:00.250Z')), '0001-02-29T12:30:00.250Z BC');
+  t.equal(pgTime(new Date('-000003-12-31T00:00:00Z')), '0004-12-31T00:00:00.000Z BC');
+  t.equal(pgTime(new Date(-8.64e15)), '271822-04-20T00:00:00.000Z BC', 'the first instant a Date holds');
 });
 
 t.test("jsonRows writes each row's own Date columns through pgTime, and nothing else", async (t) => {

@@ -265,23 +265,28 @@ t.test('two instances opening the same new groups at once: one incident per grou
   t.equal(created.length, 10, 'each group created once');
 });
 
-t.test('a sender time after year 9999 (Datadog epoch ms) opens and repeats on the coalesced paths', async (t) => {
-  const { readFile } = await import('node:fs/promises');
-  const { handle, send } = await setup(t, { kind: 'datadog' });
-  const fixture = await readFile(new URL('../fixtures/ingest/datadog/rich-triggered.json', import.meta.url), 'utf8');
-  // 253402300800000 ms is 10000-01-01: toISOString writes "+010000-…", which PostgreSQL refuses.
-  const payload = fixture.replaceAll('"1795343400000"', '"253402300800000"');
-  const sendDd = (p: string) => send(p, undefined, undefined, 'datadog');
-  const applied = await openPathCount('applied');
-  const first = await sendDd(payload);
-  t.equal(first.statusCode, 200, first.body);
-  t.equal(first.json().alerts[0].outcome, 'created');
-  t.equal((await openPathCount('applied')) - applied, 1, 'opened by the open path, not failed over to the full path');
-  const repeats = await pathCount('repeat', 'applied');
-  const again = await sendDd(payload);
-  t.equal(again.json().alerts[0].outcome, 'duplicate');
-  t.equal((await pathCount('repeat', 'applied')) - repeats, 1, 'repeated by the repeat path');
-  const row = await handle.db.selectFrom('alerts').select(['starts_at', 'receive_count']).executeTakeFirstOrThrow();
-  t.equal(row.starts_at?.toISOString(), '+010000-01-01T00:00:00.000Z');
-  t.equal(row.receive_count, 2);
-});
+// toISOString writes these years as "+010000-…" and "0000-…", which PostgreSQL refuses: each would fail its whole batch.
+for (const [when, date, stored] of [
+  ['after year 9999 (Datadog epoch ms)', '"253402300800000"', '+010000-01-01T00:00:00.000Z'],
+  ['in year 0, 1 BC (an RFC 3339 date)', '"0000-06-01T00:00:00Z"', '0000-06-01T00:00:00.000Z'],
+] as const) {
+  t.test(`a sender time ${when} opens and repeats on the coalesced paths`, async (t) => {
+    const { readFile } = await import('node:fs/promises');
+    const { handle, send } = await setup(t, { kind: 'datadog' });
+    const fixture = await readFile(new URL('../fixtures/ingest/datadog/rich-triggered.json', import.meta.url), 'utf8');
+    const payload = fixture.replaceAll('"1795343400000"', date);
+    const sendDd = (p: string) => send(p, undefined, undefined, 'datadog');
+    const applied = await openPathCount('applied');
+    const first = await sendDd(payload);
+    t.equal(first.statusCode, 200, first.body);
+    t.equal(first.json().alerts[0].outcome, 'created');
+    t.equal((await openPathCount('applied')) - applied, 1, 'opened by the open path, not failed over to the full path');
+    const repeats = await pathCount('repeat', 'applied');
+    const again = await sendDd(payload);
+    t.equal(again.json().alerts[0].outcome, 'duplicate');
+    t.equal((await pathCount('repeat', 'applied')) - repeats, 1, 'repeated by the repeat path');
+    const row = await handle.db.selectFrom('alerts').select(['starts_at', 'receive_count']).executeTakeFirstOrThrow();
+    t.equal(row.starts_at?.toISOString(), stored);
+    t.equal(row.receive_count, 2);
+  });
+}
