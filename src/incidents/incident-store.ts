@@ -15,8 +15,18 @@ export interface PreparedAlert extends NormalizedAlert {
   decided: SeverityDecision;
 }
 
+/** The advisory lock a group's writes hold, on the full path and the open path alike. */
+const groupLockKey = (integrationId: string, groupKey: string) => `${integrationId}/${groupKey}`;
+
 export async function lockGroup(trx: Trx, integrationId: string, groupKey: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${integrationId}/${groupKey}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${groupLockKey(integrationId, groupKey)}, 0))`.execute(trx);
+}
+
+/** Locks many groups, in sorted order (as the full path takes its groups), so no two writers wait in a cycle. */
+export async function lockGroups(trx: Trx, groups: { integrationId: string; groupKey: string }[]): Promise<void> {
+  const keys = [...new Set(groups.map((g) => groupLockKey(g.integrationId, g.groupKey)))].sort();
+  // Rows come out of unnest in the array's order: the locks are taken sorted.
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
 }
 
 /** The existing rows of these alerts, locked (in identity order) for the rest of the transaction. */
@@ -105,7 +115,7 @@ export async function incidentWithStats(trx: Trx, incidentId: string) {
 }
 
 /** What an alert row becomes after this sighting (the columns saveAlert writes). */
-export function alertValues(
+export function alertFields(
   alert: PreparedAlert,
   existing: AlertRow | undefined,
   now: Date,
@@ -121,8 +131,8 @@ export function alertValues(
     incident_id: to.incidentId,
     status: to.status,
     title: keep?.title ?? alert.title,
-    labels: JSON.stringify(keep?.labels ?? alert.labels),
-    annotations: JSON.stringify(keep?.annotations ?? alert.annotations),
+    labels: keep?.labels ?? alert.labels,
+    annotations: keep?.annotations ?? alert.annotations,
     severity: keep?.severity ?? alert.decided.severity,
     severity_reason: keep?.severity_reason ?? alert.decided.reason,
     service: keep ? keep.service : (alert.service ?? null),
@@ -133,6 +143,12 @@ export function alertValues(
     ends_at: to.status === 'resolved' ? (alert.endsAt ?? existing?.ends_at ?? now) : null,
     last_seen_at: now,
   };
+}
+
+/** alertFields with labels and annotations as JSON text, for a row written through Kysely. */
+export function alertValues(...args: Parameters<typeof alertFields>) {
+  const fields = alertFields(...args);
+  return { ...fields, labels: JSON.stringify(fields.labels), annotations: JSON.stringify(fields.annotations) };
 }
 
 export type AlertValues = ReturnType<typeof alertValues>;

@@ -21,7 +21,11 @@ import { alertMemory, learned } from './repeats.js';
 const coalescerFor = coalescerPerDatabase('open', applyOpens, {
   maxInFlight: 2,
   maxBatch: 2_000,
-  keys: (d: OpenDelivery) => [...new Set(d.alerts.map((a) => `${d.input.integration.id}\u0000${a.groupKey}`))],
+  // Its groups, and its alerts: Alertmanager may send one alert under two groups (a route with
+  // `continue`), and two batches inserting it at once would fail one of them.
+  keys: (d: OpenDelivery) => [
+    ...new Set(d.alerts.flatMap((a) => [`${d.input.integration.id}\u0000${a.groupKey}`, `${d.input.integration.id}\u0001${a.identity}`])),
+  ],
   weight: (d) => d.alerts.length,
 });
 

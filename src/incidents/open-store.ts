@@ -14,7 +14,7 @@ import type { EscalationPolicyRow, MatcherRow } from '../db/schema.js';
 import { rowToPolicy } from '../escalation/policy-store.js';
 import { addJobs } from '../jobs/queue.js';
 import { type DeliveryResult, deliveryRecord } from './deliveries.js';
-import type { Trx } from './incident-store.js';
+import { lockGroups, type Trx } from './incident-store.js';
 import { type Gathered, type OpenDelivery, planOpens } from './opens.js';
 import { AUTHORIZED } from './repeat-store.js';
 import { activeSilencesQuery, compileSilences } from './silences.js';
@@ -22,9 +22,10 @@ import { activeSilencesQuery, compileSilences } from './silences.js';
 /** Applies what the database allows; each delivery's answer, or null for those left to the full path. */
 export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(DeliveryResult | null)[]> {
   return db.transaction().execute(async (trx) => {
-    const locks = [...new Set(batch.flatMap((d) => d.alerts.map((a) => `${d.input.integration.id}/${a.groupKey}`)))].sort();
-    // Rows come out of unnest in the array's order: the locks are taken sorted.
-    await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${locks}::text[]) as k`.execute(trx);
+    await lockGroups(
+      trx,
+      batch.flatMap((d) => d.alerts.map((a) => ({ integrationId: d.input.integration.id, groupKey: a.groupKey }))),
+    );
     const plan = planOpens(batch, await gather(trx, batch), randomUUID);
     if (plan.answers.size === 0) return batch.map(() => null);
 

@@ -17,8 +17,9 @@ import { decideSettle } from './decide.js';
 import type { DeliveryInput } from './deliveries.js';
 import { type AlertSummary, createdEvent, firedEvent } from './engine.js';
 import type { NewEvent } from './events.js';
-import { alertValues, type PreparedAlert } from './incident-store.js';
+import { alertFields, type PreparedAlert } from './incident-store.js';
 import type { KnownAlert } from './repeats.js';
+import { moreSevere } from './severity.js';
 import { type ActiveSilence, silencedBy } from './silences.js';
 
 export interface OpenDelivery {
@@ -88,7 +89,9 @@ function openDelivery(plan: OpenPlan, d: OpenDelivery, policies: Policy[], newId
   const { integration, now } = d.input;
   const byGroup = new Map<string, PreparedAlert[]>();
   for (const a of [...d.alerts].sort((x, y) => (x.groupKey < y.groupKey ? -1 : x.groupKey > y.groupKey ? 1 : 0))) {
-    byGroup.set(a.groupKey, [...(byGroup.get(a.groupKey) ?? []), a]);
+    const group = byGroup.get(a.groupKey);
+    if (group) group.push(a);
+    else byGroup.set(a.groupKey, [a]);
   }
   const summaries = new Map<string, AlertSummary>();
   const who = actorColumns({ type: 'integration', id: integration.id, name: integration.name });
@@ -132,15 +135,9 @@ function openDelivery(plan: OpenPlan, d: OpenDelivery, policies: Policy[], newId
       opened_at: now,
     });
     for (const [i, alert] of alerts.entries()) {
-      const values = alertValues(alert, undefined, now, { status: 'firing', incidentId: id });
-      // Objects, not alertValues' JSON text: the store sends every row as one JSON document.
-      plan.alerts.push({
-        ...values,
-        labels: alert.labels,
-        annotations: alert.annotations,
-        integration_id: integration.id,
-        identity: alert.identity,
-      });
+      // Labels and annotations as objects: the store sends every row as one JSON document.
+      const fields = alertFields(alert, undefined, now, { status: 'firing', incidentId: id });
+      plan.alerts.push({ ...fields, integration_id: integration.id, identity: alert.identity });
       note(id, i === 0 ? createdEvent(alert) : firedEvent(alert, false));
       summaries.set(alert.identity, {
         identity: alert.identity,
@@ -159,6 +156,6 @@ function openDelivery(plan: OpenPlan, d: OpenDelivery, policies: Policy[], newId
 
 /** The incident's most severe alert, the first of them in the sender's order. */
 function mostSevere(alerts: PreparedAlert[]): { severity: Severity; reason: string } {
-  const top = alerts.reduce((best, a) => (a.decided.severity < best.decided.severity ? a : best));
+  const top = alerts.reduce((best, a) => (moreSevere(a.decided.severity, best.decided.severity) ? a : best));
   return top.decided;
 }
