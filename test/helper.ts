@@ -146,6 +146,15 @@ export async function buildTestApp(
 }
 
 /** Creates an integration through the API; returns its id and key. */
+/** Klaxon again on the same database, with its own pool, as a second process would be (closed at teardown). */
+export async function secondInstance(t: Teardown, url: string, poolMax = 3, config: Partial<ReturnType<typeof loadConfig>> = {}) {
+  const other = openDatabase(url, poolMax);
+  t.teardown(() => other.close());
+  const app = await buildApp({ config: { ...loadConfig({}), ...config }, db: other.db });
+  t.teardown(() => app.close());
+  return app;
+}
+
 export async function createIntegration(app: FastifyInstance, admin: { authorization: string }, body: Record<string, unknown>) {
   const res = await app.inject({ method: 'POST', url: '/v1/integrations', headers: admin, payload: body });
   if (res.statusCode !== 201) throw new Error(`integration not created: ${res.statusCode} ${res.body}`);

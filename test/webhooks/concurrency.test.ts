@@ -1,8 +1,6 @@
 import t, { type Test } from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { buildTestApp, createIntegration } from '../helper.js';
+import type { openDatabase } from '../../src/db/client.js';
+import { buildTestApp, createIntegration, secondInstance } from '../helper.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
 const alert = (name: string) => ({
@@ -69,10 +67,7 @@ t.test('two Klaxon app instances on one database, over real sockets', async (t) 
   const { app, handle, auth } = await buildTestApp(t);
   const integration = await createIntegration(app, await auth('admin'), { name: 'am', kind: 'alertmanager' });
   // A second instance with its own pool, as a second process would have.
-  const other = openDatabase(handle.url, 5);
-  t.teardown(() => other.close());
-  const second = await buildApp({ config: loadConfig({}), db: other.db });
-  t.teardown(() => second.close());
+  const second = await secondInstance(t, handle.url, 5);
   const urls = [await app.listen({ port: 0, host: '127.0.0.1' }), await second.listen({ port: 0, host: '127.0.0.1' })];
   const results = await Promise.all(
     deliveries.map((d, i) =>

@@ -5,13 +5,10 @@
  * concurrency and with a second Klaxon instance on the same database.
  */
 import t, { type Test } from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
 import { ingestDelivery } from '../../src/incidents/deliveries.js';
 import { DEFAULT_POLICY } from '../../src/incidents/policy.js';
 import { ingestContext } from '../../src/integrations/ingest-context.js';
-import { buildTestApp, createIntegration } from '../helper.js';
+import { buildTestApp, createIntegration, secondInstance } from '../helper.js';
 import { pathCount } from '../support/paths.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
@@ -235,10 +232,7 @@ t.test('one alert sent under two groups at once (a route with `continue`): no ba
 
 t.test('a deleted integration is refused, even with its key remembered by this process', async (t) => {
   const { handle, admin, integration, send } = await setup(t);
-  const other = openDatabase(handle.url, 3);
-  t.teardown(() => other.close());
-  const second = await buildApp({ config: loadConfig({}), db: other.db });
-  t.teardown(() => second.close());
+  const second = await secondInstance(t, handle.url);
   t.equal((await send(body([alert('First')], 'g1'))).statusCode, 200, 'the key is now remembered');
   const deleted = await second.inject({ method: 'DELETE', url: `/v1/integrations/${integration.id}`, headers: admin });
   t.equal(deleted.statusCode, 204);
@@ -250,10 +244,7 @@ t.test('a deleted integration is refused, even with its key remembered by this p
 
 t.test('two instances opening the same new groups at once: one incident per group, every sighting counted', async (t) => {
   const { app, handle, integration, send } = await setup(t);
-  const other = openDatabase(handle.url, 3);
-  t.teardown(() => other.close());
-  const second = await buildApp({ config: loadConfig({}), db: other.db });
-  t.teardown(() => second.close());
+  const second = await secondInstance(t, handle.url);
   const groups = Array.from({ length: 10 }, (_, i) => body([alert(`X${i}`), alert(`Y${i}`)], `{}:{g="${i}"}`));
   const applied = await openPathCount('applied');
   const results = await Promise.all(groups.flatMap((g) => [send(g, app), send(g, second), send(g, app)]));

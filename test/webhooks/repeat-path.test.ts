@@ -6,12 +6,9 @@
  * that nothing is served or counted from a stale memory.
  */
 import t, { type Test } from 'tap';
-import { buildApp } from '../../src/app.js';
 import { hashKey } from '../../src/auth/api-keys.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
 import { rememberedIntegration } from '../../src/integrations/authenticate.js';
-import { buildTestApp, createIntegration } from '../helper.js';
+import { buildTestApp, createIntegration, secondInstance } from '../helper.js';
 import { pathCount } from '../support/paths.js';
 
 const ZERO = '0001-01-01T00:00:00Z';
@@ -31,10 +28,7 @@ const repeatPathCount = (result: string) => pathCount('repeat', result);
 async function twoInstances(t: Test) {
   const { app, handle, auth } = await buildTestApp(t);
   const admin = await auth('admin');
-  const other = openDatabase(handle.url, 3);
-  t.teardown(() => other.close());
-  const second = await buildApp({ config: loadConfig({}), db: other.db });
-  t.teardown(() => second.close());
+  const second = await secondInstance(t, handle.url);
   const integration = await createIntegration(app, admin, { name: 'am', kind: 'alertmanager' });
   const send = (payload: string, via = app) =>
     via.inject({

@@ -4,12 +4,9 @@
  * another Klaxon process on the same database refuses it too, and is pruned.
  */
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
 import { signBody } from '../../src/ingest/signature.js';
 import { prune } from '../../src/jobs/tasks/maintenance-prune.js';
-import { buildTestApp, createIntegration } from '../helper.js';
+import { buildTestApp, createIntegration, secondInstance } from '../helper.js';
 
 const body = (status: 'firing' | 'resolved', startsAt = '2026-11-22T10:00:00Z') =>
   JSON.stringify({
@@ -60,10 +57,7 @@ t.test('a replayed signature changes nothing, on this process or another sharing
   const before = await counts();
 
   // A second process (its own pool and app) on the same database: the replay of the firing would reopen.
-  const other = openDatabase(handle.url, 2);
-  t.teardown(() => other.close());
-  const otherApp = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: 1024 * 1024 }, db: other.db });
-  t.teardown(() => otherApp.close());
+  const otherApp = await secondInstance(t, handle.url, 2, { KLAXON_BODY_LIMIT: 1024 * 1024 });
   const elsewhere = await post(otherApp, body('firing'), fire);
   t.equal(elsewhere.statusCode, 200);
   t.equal(elsewhere.json().replay, true, 'the other process knows the signature');
