@@ -74,7 +74,7 @@ export async function openBenchDatabase(log: (msg: string) => void): Promise<Ben
     const handle = openDatabase(url, 2);
     try {
       await migrateToLatest(handle.db);
-      await migrateJobQueue(handle.pool, createLogger('silent'));
+      await migrateJobQueue(handle, createLogger('silent'));
     } finally {
       await handle.close();
     }

@@ -55,10 +55,14 @@ export async function queryUrl(url: string, text: string): Promise<Record<string
   }
 }
 
-/** The template's name changes whenever a migration file does, so a stale template is never used. */
+/**
+ * The template's name changes whenever a migration file does, or the job queue's set-up
+ * (jobs/runner.ts), so a stale template is never used.
+ */
 function templateName(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(migrationsFolder).sort()) hash.update(file).update(readFileSync(path.join(migrationsFolder, file)));
+  hash.update(readFileSync(new URL('../src/jobs/runner.ts', import.meta.url)));
   return `klaxon_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
@@ -72,7 +76,7 @@ async function ensureTemplate(c: pg.Client, name: string): Promise<void> {
   const handle = openDatabase(urlFor(building), 2);
   try {
     await migrateToLatest(handle.db);
-    await migrateJobQueue(handle.pool, silent);
+    await migrateJobQueue(handle, silent);
   } finally {
     await handle.close();
   }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { preparingPool } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -30,14 +31,8 @@ export function openDatabase(connectionString: string, max = 10, log?: PoolLog):
   // A checked-out client's error surfaces as its query's rejection; the listener only keeps it from being uncaught.
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
-    // Custom plans for prepared statements (graphile-worker's, and those inside its PL/pgSQL
-    // functions): a plan cached while the job table was nearly empty kept scanning it whole as a
-    // storm filled it, until autovacuum's next ANALYZE (docs/benchmarks.md). Klaxon's own statements
-    // are unnamed, planned each time anyway. Sent first on the connection; a server that lacks the
-    // setting (before PostgreSQL 12) keeps its default.
-    client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   let closed = false;
   return {
     db,

@@ -36,7 +36,7 @@ export async function openConfiguredDatabase(config: DbConfig, log: Logger, migr
     if (migrate) {
       const result = await migrateToLatest(handle.db);
       for (const r of result.results ?? []) log.info({ migration: r.migrationName }, 'migration applied');
-      await migrateJobQueue(handle.pool, log);
+      await migrateJobQueue(handle, log);
     }
   } catch (err) {
     await close().catch(() => undefined);

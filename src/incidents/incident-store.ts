@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { executePrepared } from '../db/prepared.js';
 import type { AlertRow, Database, IncidentRow } from '../db/schema.js';
 import type { NormalizedAlert, Severity, SeverityDecision } from '../ingest/types.js';
 
@@ -26,7 +27,7 @@ export async function lockGroup(trx: Trx, integrationId: string, groupKey: strin
 export async function lockGroups(trx: Trx, groups: { integrationId: string; groupKey: string }[]): Promise<void> {
   const keys = [...new Set(groups.map((g) => groupLockKey(g.integrationId, g.groupKey)))].sort();
   // Rows come out of unnest in the array's order: the locks are taken sorted.
-  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
+  await executePrepared(trx, sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`);
 }
 
 /** The existing rows of these alerts, locked (in identity order) for the rest of the transaction. */

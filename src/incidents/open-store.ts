@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { jsonRows } from '../db/json-rows.js';
+import { executePrepared } from '../db/prepared.js';
 import type { EscalationPolicyRow, MatcherRow } from '../db/schema.js';
 import { rowToPolicy } from '../escalation/policy-store.js';
 import { addJobs } from '../jobs/queue.js';
@@ -29,7 +30,9 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
     const plan = planOpens(batch, await gather(trx, batch), randomUUID);
     if (plan.answers.size === 0) return batch.map(() => null);
 
-    const { rows: numbered } = await sql<{ id: string; number: string }>`
+    const { rows: numbered } = await executePrepared(
+      trx,
+      sql<{ id: string; number: string }>`
       insert into incidents (id, integration_id, group_key, title, status, severity, severity_reason, service,
         alert_count, firing_count, truncated_alerts, opened_at, updated_at)
       select id, integration_id, group_key, title, 'triggered', severity, severity_reason, service,
@@ -38,7 +41,8 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
         integration_id uuid, group_key text, title text, severity text, severity_reason text, service text,
         alert_count int, firing_count int, truncated_alerts int, opened_at timestamptz)
       order by ord
-      returning id, number::text`.execute(trx);
+      returning id, number::text`,
+    );
     const numbers = new Map(numbered.map((r) => [r.id, Number(r.number)]));
 
     const results = new Map<number, Omit<DeliveryResult, 'deliveryId'>>();
@@ -56,7 +60,9 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
       ix,
       ...deliveryRecord(batch[ix]!.input, 200, outcome),
     }));
-    const { rows: recorded } = await sql<{ ix: number; id: string }>`
+    const { rows: recorded } = await executePrepared(
+      trx,
+      sql<{ ix: number; id: string }>`
       with alerts_in as (
         insert into alerts (integration_id, identity, group_key, incident_id, status, title, labels, annotations, severity,
           severity_reason, service, url, starts_at, fired_at, ends_at, first_seen_at, last_seen_at)
@@ -97,7 +103,8 @@ export async function applyOpens(db: Db, batch: OpenDelivery[]): Promise<(Delive
       ),
       -- A plain select in WITH runs only as far as the query reads it: the cross join reads it whole.
       jobs_in as (select ${addJobs(plan.jobs)})
-      select ix, id::text as id from ids cross join (select count(*) from jobs_in) as enqueued`.execute(trx);
+      select ix, id::text as id from ids cross join (select count(*) from jobs_in) as enqueued`,
+    );
     const ids = new Map(recorded.map((r) => [Number(r.ix), Number(r.id)]));
     return batch.map((_, ix) => {
       const result = results.get(ix);
@@ -119,12 +126,14 @@ async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Gathered> {
   }));
   const alerts = batch.flatMap((d, ix) => d.alerts.map((a) => ({ ix, identity: a.identity, group_key: a.groupKey })));
   type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
-  const { rows } = await sql<{
-    authorized: number[];
-    blocked: number[];
-    silences: Json<{ id: string; matchers: MatcherRow[]; ends_at: Date }>[];
-    policies: Json<EscalationPolicyRow>[];
-  }>`
+  const { rows } = await executePrepared(
+    trx,
+    sql<{
+      authorized: number[];
+      blocked: number[];
+      silences: Json<{ id: string; matchers: MatcherRow[]; ends_at: Date }>[];
+      policies: Json<EscalationPolicyRow>[];
+    }>`
     with d as (
       select * from json_to_recordset(${jsonRows(deliveries)}::json)
         as d(ix int, integration_id uuid, key_hash text, integration_version timestamptz)
@@ -145,7 +154,8 @@ async function gather(trx: Trx, batch: OpenDelivery[]): Promise<Gathered> {
           (select from incidents i where i.integration_id = a.integration_id and i.group_key = a.group_key limit 1) hit
       ) b) as blocked,
       (select coalesce(json_agg(s), '[]') from (${activeSilencesQuery(trx, batch[0]!.input.now)}) s) as silences,
-      (select coalesce(json_agg(p), '[]') from (${trx.selectFrom('escalation_policies').selectAll()}) p) as policies`.execute(trx);
+      (select coalesce(json_agg(p), '[]') from (${trx.selectFrom('escalation_policies').selectAll()}) p) as policies`,
+  );
   const row = rows[0]!;
   return {
     authorized: new Set(row.authorized),

@@ -48,7 +48,7 @@ t.test('PostgreSQL restarting under load: 2xx stored or 503 with Retry-After, ne
   const handle = openDatabase(pg.url, 10);
   t.teardown(() => handle.close());
   await migrateToLatest(handle.db);
-  await migrateJobQueue(handle.pool, createLogger('silent'));
+  await migrateJobQueue(handle, createLogger('silent'));
   const app = await buildApp({ config: { ...loadConfig({}), KLAXON_BODY_LIMIT: 1024 * 1024 }, db: handle.db });
   t.teardown(() => app.close());
   const admin = await createApiKey(handle.db, { name: 'outage admin', role: 'admin' });
