@@ -89,13 +89,17 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
         group_key text, title text, labels jsonb, annotations jsonb, url text, starts_at timestamptz)
     ),
     authorized as (${AUTHORIZED}),
+    -- One index probe per alert, locking in (integration, identity) order: written as a semi-join,
+    -- the planner (guessing 100 rows for the batch) hashed it against the whole alerts table.
     locked as (
       select al.id, al.integration_id, al.identity, al.incident_id, al.severity, al.group_key
-      from alerts al join incidents i on i.id = al.incident_id
-      where (al.integration_id, al.identity) in (select d.integration_id, a.identity from a join d using (ix))
-        and al.status = 'firing' and i.status <> 'resolved'
-      order by al.integration_id, al.identity
-      for update of al
+      from (select distinct d.integration_id, a.identity from a join d using (ix) order by 1, 2) w
+      cross join lateral (
+        select al.* from alerts al
+        where al.integration_id = w.integration_id and al.identity = w.identity and al.status = 'firing'
+        for update
+      ) al
+      join incidents i on i.id = al.incident_id and i.status <> 'resolved'
     ),
     matched as (
       select a.ix, a.title, a.labels, a.annotations, a.url, a.starts_at, l.id as alert_id, d.received_at from a join d using (ix)
