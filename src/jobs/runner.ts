@@ -22,7 +22,9 @@ export function workerLogger(log: Pino): Logger {
     debug: 'debug',
   } as Record<LogLevel, 'error' | 'warn' | 'info' | 'debug'>;
   const child = log.child({ component: 'jobs' });
-  return new Logger(() => (level, message, meta) => child[map[level] ?? 'info'](meta ?? {}, message));
+  // Each job's success (with the whole job row) at debug: at info it was a line per job, a storm's
+  // thousands of escalation steps and sends a second.
+  return new Logger(() => (level, message, meta) => child[meta?.success === true ? 'debug' : (map[level] ?? 'info')](meta ?? {}, message));
 }
 
 /**
