@@ -74,7 +74,9 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       starts_at: alert.startsAt && pgTime(alert.startsAt),
     })),
   );
-  const q = sql<{ ix: number; id: string }>`
+  const { rows } = await executePrepared(
+    db,
+    sql<{ ix: number; id: string }>`
     with input as (
       select * from json_to_recordset(${JSON.stringify(deliveries)}::json) as d(ix int, integration_id uuid, key_hash text,
         integration_version timestamptz, source text, outcome text, body text, body_bytes int, received_at timestamptz,
@@ -131,8 +133,8 @@ export async function applyRepeats(db: Db, batch: RepeatDelivery[]): Promise<(nu
       from ids join input x using (ix)
       returning id
     )
-    select ids.ix, ids.id::text as id from ids`;
-  const { rows } = await executePrepared(db, q);
+    select ids.ix, ids.id::text as id from ids`,
+  );
   const applied = new Map(rows.map((r) => [Number(r.ix), Number(r.id)]));
   return deliveries.map((x) => applied.get(x.ix) ?? null);
 }
